@@ -1,0 +1,60 @@
+import net from 'node:net';
+import { Kafka } from 'kafkajs';
+import { kafkaConfig } from '../config.ts';
+
+export type ProbeResult = { ok: true; brokers: string[] } | { ok: false; reason: string };
+
+/** True when something accepts a TCP connection on host:port within the timeout. */
+export function portIsOpen(hostPort: string, timeoutMs = 500): Promise<boolean> {
+  const { host, port } = splitHostPort(hostPort);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+export function splitHostPort(hostPort: string): { host: string; port: number } {
+  const at = hostPort.lastIndexOf(':');
+  return { host: hostPort.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(hostPort.slice(at + 1)) };
+}
+
+/**
+ * Asks the brokers for cluster metadata: proof that Kafka (not just any program) answers.
+ * The port test first keeps the "nothing there" case to milliseconds.
+ */
+export async function probeKafka(brokers: string[], timeoutMs = 3000): Promise<ProbeResult> {
+  const open = await Promise.all(brokers.map((broker) => portIsOpen(broker, Math.min(timeoutMs, 1000))));
+  if (!open.some(Boolean)) return { ok: false, reason: `nothing is listening on ${brokers.join(', ')}` };
+  const admin = new Kafka({
+    ...kafkaConfig('workshop-probe', brokers),
+    connectionTimeout: timeoutMs,
+    requestTimeout: timeoutMs,
+    retry: { retries: 0 },
+  }).admin();
+  try {
+    await withTimeout(admin.connect().then(() => admin.describeCluster()), timeoutMs);
+    return { ok: true, brokers };
+  } catch (error) {
+    return { ok: false, reason: `${brokers.join(', ')} did not answer as a Kafka broker (${describeError(error)})` };
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,7 @@
+/**
+ * The one Apache Kafka version used everywhere: the JVM broker's jars, docker-compose.yml and
+ * the testcontainers image. A test keeps pom.xml and docker-compose.yml in step with it.
+ */
+export const KAFKA_VERSION = '4.1.2';
+export const KAFKA_IMAGE = `apache/kafka:${KAFKA_VERSION}`;
+export const DEFAULT_BROKER = 'localhost:9092';
