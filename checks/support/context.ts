@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import { Kafka, type Admin, type KafkaConfig, type KafkaMessage } from 'kafkajs';
+import { inject } from 'vitest';
+import { defaultBrokers, kafkaConfig } from '../../workshop/config.ts';
+import { waitFor } from './wait.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    brokers: string[];
+  }
+}
+
+/** A message as the check read it back from the broker. */
+export interface ReadMessage {
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: Buffer | null;
+  headers: KafkaMessage['headers'];
+  timestamp: string;
+}
+
+/**
+ * Everything one check run needs: fresh names (so concurrent runs never meet), the broker,
+ * its own admin client, and a way to read back what landed. Whatever it creates is removed
+ * when the check ends, pass or fail.
+ */
+export class CheckContext {
+  readonly brokers: string[];
+  readonly runId = randomBytes(4).toString('hex');
+  private readonly cleanups: Array<() => Promise<unknown> | unknown> = [];
+  private readonly createdTopics: string[] = [];
+  private adminClient: Admin | undefined;
+
+  constructor(readonly lessonId: string) {
+    this.brokers = providedBrokers() ?? defaultBrokers();
+  }
+
+  /** A unique name such as "lesson-01-transactions-1a2b3c4d". */
+  name(label: string): string {
+    return `${this.lessonId}-${label}-${this.runId}`;
+  }
+
+  /** The kafkajs configuration to hand to the learner's code: this broker, a fresh client id. */
+  connection(label = 'learner'): KafkaConfig {
+    return kafkaConfig(this.name(label), this.brokers);
+  }
+
+  /** A kafkajs client owned by the check, never by the learner. */
+  kafka(label = 'check'): Kafka {
+    return new Kafka(this.connection(label));
+  }
+
+  async admin(): Promise<Admin> {
+    if (!this.adminClient) {
+      const admin = this.kafka('check-admin').admin();
+      await admin.connect();
+      this.adminClient = admin;
+    }
+    return this.adminClient;
+  }
+
+  /** Creates a fresh topic, waits for its leaders, and deletes it after the check. */
+  async createTopic(label: string, numPartitions = 1): Promise<string> {
+    const topic = this.name(label);
+    this.createdTopics.push(topic);
+    await (await this.admin()).createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: true });
+    return topic;
+  }
+
+  /** Marks a topic that the learner's code creates, so the check deletes it afterwards. */
+  ownTopic(topic: string): string {
+    this.createdTopics.push(topic);
+    return topic;
+  }
+
+  onCleanup(cleanup: () => Promise<unknown> | unknown): void {
+    this.cleanups.push(cleanup);
+  }
+
+  /** Offsets one past the last message of each partition: where a reader that has read everything stands. */
+  async endOffsets(topic: string): Promise<Map<number, number>> {
+    const offsets = await (await this.admin()).fetchTopicOffsets(topic);
+    return new Map(offsets.map((o) => [o.partition, Number(o.high)]));
+  }
+
+  /** What a group has committed on a topic, by partition (-1 where nothing is committed). */
+  async committedOffsets(groupId: string, topic: string): Promise<Map<number, number>> {
+    const [result] = await (await this.admin()).fetchOffsets({ groupId, topics: [topic] });
+    return new Map((result?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+  }
+
+  /**
+   * Reads every message now on the topic, in partition order, with a consumer of the check's
+   * own. Returns once each partition has been read to its end offset as it was at the call.
+   */
+  async readAll(topic: string, timeoutMs = 8000): Promise<ReadMessage[]> {
+    const ends = await this.endOffsets(topic);
+    const total = [...ends.values()].reduce((sum, end) => sum + end, 0);
+    const messages: ReadMessage[] = [];
+    if (total === 0) return messages;
+    const consumer = this.kafka('check-reader').consumer({ groupId: this.name(`reader-${randomBytes(2).toString('hex')}`), maxWaitTimeInMs: 50 });
+    const reached = new Map<number, number>();
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ partition, message }) => {
+          if (Number(message.offset) >= (ends.get(partition) ?? 0)) return;
+          messages.push({
+            partition,
+            offset: message.offset,
+            key: message.key === null ? null : message.key.toString('utf8'),
+            value: message.value,
+            headers: message.headers,
+            timestamp: message.timestamp,
+          });
+          reached.set(partition, Number(message.offset) + 1);
+        },
+      });
+      await waitFor(() => ([...ends].every(([p, end]) => end === 0 || (reached.get(p) ?? 0) >= end) ? true : undefined), {
+        timeoutMs,
+        expected: `${total} message(s) on ${topic} to be readable`,
+        lastSeen: () => `${messages.length} read`,
+      });
+    } finally {
+      await consumer.disconnect().catch(() => undefined);
+    }
+    // log compaction aside, offsets only grow within a partition: sort for a stable order
+    return messages.sort((a, b) => a.partition - b.partition || Number(a.offset) - Number(b.offset));
+  }
+
+  /** Runs the cleanups in reverse order; never throws, so the check's own failure stays visible. */
+  async close(): Promise<void> {
+    for (const cleanup of this.cleanups.reverse()) await Promise.resolve().then(cleanup).catch(() => undefined);
+    if (this.createdTopics.length > 0) {
+      const admin = await this.admin().catch(() => undefined);
+      await admin?.deleteTopics({ topics: this.createdTopics, timeout: 5000 }).catch(() => undefined);
+    }
+    await this.adminClient?.disconnect().catch(() => undefined);
+  }
+}
+
+function providedBrokers(): string[] | undefined {
+  try {
+    return inject('brokers');
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,122 @@
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { isTodoError } from '../../workshop/todo.ts';
+import { PROJECT_ROOT } from '../../workshop/paths.ts';
+import { CheckContext } from './context.ts';
+import { importLesson, targetDir, targetName } from './target.ts';
+import { within } from './wait.ts';
+
+/** One behaviour the learner's code must show on the live broker. */
+export interface LessonCheck<M> {
+  name: string;
+  /** Call a learner function first, so an untouched stub fails at once with its TODO. */
+  run(lesson: M, ctx: CheckContext): Promise<void>;
+  timeoutMs?: number;
+}
+
+/** A typical mistake, kept as code in checks/fixtures/<lesson>/<fixture>/, that a check must reject. */
+export interface WrongAnswer {
+  fixture: string;
+  /** The name of the check that catches it. */
+  rejectedBy: string;
+  /** What the failure message must say, so the learner learns why. */
+  teaches: RegExp;
+}
+
+export interface LessonDefinition<M> {
+  /** "lesson-01" */
+  id: string;
+  /** "01-producer-basics" */
+  slug: string;
+  /** The learner's files, relative to the lesson folder. */
+  files: readonly string[];
+  checks: ReadonlyArray<LessonCheck<M>>;
+  wrongAnswers: readonly WrongAnswer[];
+}
+
+export const DEFAULT_CHECK_TIMEOUT_MS = 10_000;
+
+export function defineLesson<M>(definition: LessonDefinition<M>): LessonDefinition<M> {
+  return definition;
+}
+
+/** Runs one check against the code in `dir`, with a fresh context that is always cleaned up. */
+export async function runCheck<M>(definition: LessonDefinition<M>, check: LessonCheck<M>, dir: string): Promise<void> {
+  const ctx = new CheckContext(definition.id);
+  const timeoutMs = check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
+  try {
+    const lesson = await importLesson<M>(definition.slug, definition.files, dir);
+    await within(
+      check.run(lesson, ctx).catch((thrown: unknown) => {
+        throw asError(thrown);
+      }),
+      timeoutMs,
+      `your code did not finish within ${timeoutMs / 1000} s. Look for a promise that never resolves, or an await that waits for something that never comes.`,
+    );
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** Learners sometimes `throw "oops"`; the runner still needs a message and a name. */
+export function asError(thrown: unknown): Error {
+  if (thrown instanceof Error) return thrown;
+  return new Error(`your code threw ${typeof thrown === 'string' ? `the string "${thrown}"` : String(thrown)} instead of an Error: write throw new Error("…")`);
+}
+
+async function failureOf(run: Promise<void>): Promise<Error | undefined> {
+  try {
+    await run;
+    return undefined;
+  } catch (error) {
+    return asError(error);
+  }
+}
+
+/**
+ * Registers the lesson's checks with vitest. WORKSHOP_MODE picks what is proven:
+ * - `check` (default): each check must pass against WORKSHOP_TARGET (the learner's or the solution).
+ * - `stub`: each check must fail with "not done yet" against the untouched stubs.
+ * - `wrong-answers`: each fixture must be rejected by its check, with a message that teaches.
+ */
+export function registerLesson<M>(definition: LessonDefinition<M>, mode = process.env.WORKSHOP_MODE ?? 'check'): void {
+  const slowest = Math.max(...definition.checks.map((c) => c.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS));
+  const testTimeout = slowest + 10_000;
+
+  if (mode === 'check') {
+    describe(definition.id, () => {
+      for (const check of definition.checks) {
+        test(check.name, () => runCheck(definition, check, targetDir(definition.slug)), testTimeout);
+      }
+    });
+  } else if (mode === 'stub') {
+    describe(`${definition.id} stub`, () => {
+      for (const check of definition.checks) {
+        test(`"${check.name}" reports not done yet`, async () => {
+          const failure = await failureOf(runCheck(definition, check, targetDir(definition.slug, 'lessons')));
+          expect(failure?.message ?? 'the check passed', `the untouched stub should fail with a TodoError`).toMatch(/^not done yet: /);
+          expect(isTodoError(failure)).toBe(true);
+        }, testTimeout);
+      }
+    });
+  } else if (mode === 'wrong-answers') {
+    describe(`${definition.id} wrong answers`, () => {
+      test('has at least three wrong-answer fixtures', () => {
+        expect(definition.wrongAnswers.length).toBeGreaterThanOrEqual(3);
+      });
+      for (const wrong of definition.wrongAnswers) {
+        test(`"${wrong.fixture}" is rejected by "${wrong.rejectedBy}"`, async () => {
+          const check = definition.checks.find((c) => c.name === wrong.rejectedBy);
+          expect(check, `no check is named "${wrong.rejectedBy}"`).toBeDefined();
+          const dir = path.join(PROJECT_ROOT, 'checks', 'fixtures', definition.slug, wrong.fixture);
+          const failure = await failureOf(runCheck(definition, check!, dir));
+          expect(failure, `the wrong answer "${wrong.fixture}" passed the check`).toBeDefined();
+          expect(isTodoError(failure), failure?.message).toBe(false);
+          expect(failure!.message).toMatch(wrong.teaches);
+        }, testTimeout);
+      }
+    });
+  } else {
+    throw new Error(`unknown WORKSHOP_MODE "${mode}" (target ${targetName()})`);
+  }
+}

@@ -1,0 +1,47 @@
+import { Kafka, type KafkaConfig, type Producer } from 'kafkajs';
+import type { Transaction } from '../../bank/transaction.ts';
+
+/** Where Kafka stored a message: enough to find it again. */
+export interface Delivery {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/**
+ * Sends bank transactions to one topic as JSON.
+ * The TypeScript twin of the seed course's Python `TransactionProducer`.
+ */
+export class TransactionProducer {
+  private readonly producer: Producer;
+
+  constructor(
+    connection: KafkaConfig,
+    private readonly topic: string,
+  ) {
+    this.producer = new Kafka(connection).producer();
+  }
+
+  async connect(): Promise<void> {
+    await this.producer.connect();
+  }
+
+  serialize(tx: Transaction): string {
+    return JSON.stringify(tx);
+  }
+
+  async send(tx: Transaction, key?: string): Promise<Delivery> {
+    const [result] = await this.producer.send({
+      topic: this.topic,
+      // -1: the broker answers only once every in-sync replica has the message
+      acks: -1,
+      messages: [{ key: key ?? null, value: this.serialize(tx) }],
+    });
+    if (!result) throw new Error(`Kafka returned no result for the send to ${this.topic}`);
+    return { topic: result.topicName, partition: result.partition, offset: result.baseOffset ?? '-1' };
+  }
+
+  async close(): Promise<void> {
+    await this.producer.disconnect();
+  }
+}
