@@ -1,0 +1,29 @@
+import type { Consumer } from 'kafkajs';
+import { notDoneYet } from './lesson-code.ts';
+
+/** "🧩 Partitions assigned: 0, 2": printed on the first join and again on every rebalance. */
+export function formatAssignment(partitions: readonly number[]): string {
+  if (partitions.length === 0) {
+    return '🧩 Partitions assigned: none (this group has more consumers than the topic has partitions, so this one stands by)';
+  }
+  return `🧩 Partitions assigned: ${[...partitions].sort((a, b) => a - b).join(', ')}`;
+}
+
+/**
+ * Follows a kafkajs consumer's group membership and health. Resolves never; rejects when the
+ * consumer cannot go on: kafkajs gave up on it, or the learner's handler reached a `todo(...)`.
+ * A crash that kafkajs recovers from by itself is only reported.
+ */
+export function watchConsumer(
+  consumer: Consumer,
+  topic: string,
+  print: { assigned(partitions: number[]): void; warn(line: string): void },
+): Promise<never> {
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => print.assigned(payload.memberAssignment[topic] ?? []));
+  return new Promise<never>((_, reject) => {
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart || notDoneYet(payload.error)) return reject(payload.error);
+      print.warn(`⚠️  The consumer stopped (${payload.error.message}); kafkajs is restarting it…`);
+    });
+  });
+}

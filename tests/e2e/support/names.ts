@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import { Kafka, Partitioners, type Admin } from 'kafkajs';
+import { kafkaConfig } from '../../../workshop/config.ts';
+
+/** A fresh name per use, so test runs never share a topic or a group. */
+export function fresh(label: string): string {
+  return `demo-e2e-${label}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Topics made for a test file, created with their leaders ready and deleted at the end. */
+export class TestTopics {
+  private admin: Admin | undefined;
+  private readonly names: string[] = [];
+
+  constructor(private readonly brokers: string[]) {}
+
+  private async connected(): Promise<Admin> {
+    if (!this.admin) {
+      this.admin = new Kafka(kafkaConfig(fresh('admin'), this.brokers)).admin();
+      await this.admin.connect();
+    }
+    return this.admin;
+  }
+
+  /** A topic name that something else (the simulator) will create; deleted at the end too. */
+  name(label: string): string {
+    const topic = fresh(label);
+    this.names.push(topic);
+    return topic;
+  }
+
+  async create(label: string, numPartitions = 3): Promise<string> {
+    const topic = this.name(label);
+    await (await this.connected()).createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: true });
+    return topic;
+  }
+
+  async deleteAll(): Promise<void> {
+    const admin = await this.connected();
+    const existing = new Set(await admin.listTopics());
+    const topics = this.names.filter((topic) => existing.has(topic));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+    await admin.disconnect();
+  }
+}
+
+/** The partition Kafka's default partitioner (murmur2, as the Java client) picks for a key. */
+export function defaultPartitionOf(key: string, numPartitions: number): number {
+  const partitioner = Partitioners.DefaultPartitioner();
+  const partitionMetadata = Array.from({ length: numPartitions }, (_, partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }));
+  return partitioner({ topic: 'any', partitionMetadata, message: { key, value: null } });
+}
+
+/** A local port where nothing listens: a broker address that cannot answer. */
+export function unusedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.once('error', reject);
+  });
+}
