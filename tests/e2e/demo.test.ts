@@ -4,7 +4,7 @@ import { statisticsOf } from '../../bank/statistics.ts';
 import { isSuspicious } from '../../solutions/04-multi-group-pubsub/fraud.ts';
 import { DemoProcess, waitForOutput, type DemoProgram } from '../../workshop/demo-process.ts';
 import { expectedFinalBlock, finalStatisticsBlock, latestAssignment, printedTransactions } from './support/monitor-output.ts';
-import { defaultPartitionOf, fresh, TestTopics, unusedPort } from './support/names.ts';
+import { defaultPartitionOf, fresh, TestTopics, unusedPort } from './support/kafka.ts';
 
 /**
  * The live demo end to end: the real programs, as child processes, against the live broker,

@@ -62,3 +62,39 @@ export function unusedPort(): Promise<number> {
     server.once('error', reject);
   });
 }
+
+export interface ReadBack {
+  partition: number;
+  key: string | null;
+  value: string | null;
+}
+
+/** Reads the first `count` messages of a topic with a throw-away group; fails with what it saw. */
+export async function readMessages(brokers: string[], topic: string, count: number, timeoutMs = 15_000): Promise<ReadBack[]> {
+  const consumer = new Kafka(kafkaConfig(fresh('reader'), brokers)).consumer({ groupId: fresh('reader'), maxWaitTimeInMs: 100 });
+  const messages: ReadBack[] = [];
+  let done: () => void = () => undefined;
+  const all = new Promise<void>((resolve) => (done = resolve));
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ partition, message }) => {
+        messages.push({ partition, key: message.key?.toString('utf8') ?? null, value: message.value?.toString('utf8') ?? null });
+        if (messages.length >= count) done();
+      },
+    });
+    await Promise.race([
+      all,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`read ${messages.length} of ${count} messages from ${topic} within ${timeoutMs / 1000} s`)), timeoutMs);
+      }),
+    ]);
+    return messages;
+  } finally {
+    clearTimeout(timer);
+    await consumer.disconnect();
+  }
+}
