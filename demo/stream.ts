@@ -42,7 +42,10 @@ export async function streamTransactions(options: StreamOptions): Promise<Stream
     const tx = options.next();
     // async wrapper: a send that throws at once (say, an unfinished todo) fails like any other
     const sending = (async () => options.send(tx))().then(
-      () => options.onSent?.(tx, ++sent),
+      () => {
+        sent += 1;
+        options.onSent?.(tx, sent);
+      },
       (error: unknown) => {
         failure ??= { error };
       },
