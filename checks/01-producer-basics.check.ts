@@ -60,7 +60,7 @@ export const lesson01 = defineLesson<Lesson01>({
         const topic = await ctx.createTopic('transactions', 2);
         const producer = await connectedProducer(lesson, ctx, topic);
         const sent = generateTransactions(4, { seed: 3 });
-        const deliveries = [];
+        const deliveries: Lesson.Delivery[] = [];
         for (const tx of sent) {
           const delivery = await producer.send(tx, String(tx.account));
           expect(delivery, 'send() returned nothing: await producer.send(...) and return the partition and offset from its result').toBeTruthy();
