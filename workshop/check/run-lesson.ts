@@ -32,6 +32,12 @@ export async function runLessonChecks(lesson: Lesson, options: RunOptions): Prom
     onTestModuleEnd(testModule: TestModule) {
       for (const error of testModule.errors()) result.fileErrors.push(error.message);
     },
+    onTestRunEnd(_modules, unhandledErrors) {
+      // Node would crash a real program on these, so they count against the lesson
+      for (const error of unhandledErrors) {
+        result.fileErrors.push(`your code left a promise that failed with nobody awaiting it: ${error.message}. Is an await missing?`);
+      }
+    },
     onUserConsoleLog(log) {
       options.onConsole?.(log.content);
     },
