@@ -15,6 +15,10 @@ export interface CliOptions {
  * Set WORKSHOP_DEBUG=1 to see the stack of an unexpected error.
  */
 export function runCli(main: (args: string[], interrupted: AbortSignal) => Promise<number | void>, options: CliOptions = {}): void {
+  // `npm run check | head` closes the pipe early: that is the reader's choice, not a crash
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => process.exit(error.code === 'EPIPE' ? 0 : 1));
+  }
   const interrupt = new AbortController();
   let firstInterrupt = 0;
   process.on('SIGINT', () => {
