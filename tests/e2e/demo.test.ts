@@ -1,10 +1,11 @@
 import { afterAll, describe, expect, inject, test } from 'vitest';
 import { generateTransactions } from '../../bank/generator.ts';
 import { statisticsOf } from '../../bank/statistics.ts';
+import { partitionFor } from '../../solutions/02-keys-and-partitions/keys.ts';
 import { isSuspicious } from '../../solutions/04-multi-group-pubsub/fraud.ts';
-import { DemoProcess, waitForOutput, type DemoProgram } from '../../workshop/demo-process.ts';
+import { DemoProcess, waitForOutput, type DemoProgram, type Exit } from '../../workshop/demo-process.ts';
 import { expectedFinalBlock, finalStatisticsBlock, latestAssignment, printedTransactions } from './support/monitor-output.ts';
-import { defaultPartitionOf, fresh, TestTopics, unusedPort } from './support/kafka.ts';
+import { fresh, TestTopics, unusedPort } from './support/kafka.ts';
 
 /**
  * The live demo end to end: the real programs, as child processes, against the live broker,
@@ -28,6 +29,11 @@ afterAll(async () => {
   await topics.deleteAll();
 });
 
+/** Exit code 0 after a clean stop; on failure, the message shows what the program printed. */
+async function exitsCleanly(exit: Promise<Exit>, child: DemoProcess): Promise<void> {
+  expect(await exit, child.describe()).toEqual(CLEAN_EXIT);
+}
+
 const ids = (child: DemoProcess) => printedTransactions(child).map((tx) => tx.transactionId);
 const sorted = (values: Iterable<string>) => [...values].sort();
 
@@ -38,12 +44,12 @@ describe.concurrent('the live demo, end to end', () => {
     const monitor = start('monitor', ['--topic', topic, '--group', fresh('monitor')]);
     const simulator = start('simulator', ['--topic', topic, '--count', count, '--rate', 300, '--seed', seed]);
 
-    expect(await simulator.waitForExit()).toEqual(CLEAN_EXIT);
+    await exitsCleanly(simulator.waitForExit(), simulator);
     expect(simulator.matching(/^✅ Sent \d+ transactions \| Latest: Account \d+ \| \$[+-]\d+\.\d\d \| \w+$/)).toHaveLength(3);
     expect(simulator.matching(new RegExp(`Sent ${count} transactions to ${topic}`))).toHaveLength(1);
 
     await monitor.waitForLine(new RegExp(`^\\[\\s*${count}\\] Account`));
-    expect(await monitor.interrupt()).toEqual(CLEAN_EXIT);
+    await exitsCleanly(monitor.interrupt(), monitor);
 
     const sent = generateTransactions(count, { seed });
     expect(sorted(ids(monitor))).toEqual(sorted(sent.map((tx) => tx.transaction_id)));
@@ -69,18 +75,18 @@ describe.concurrent('the live demo, end to end', () => {
     );
 
     const simulator = start('simulator', ['--topic', topic, '--count', count, '--rate', 300, '--seed', seed]);
-    expect(await simulator.waitForExit()).toEqual(CLEAN_EXIT);
+    await exitsCleanly(simulator.waitForExit(), simulator);
     await waitForOutput([first, second], () => (ids(first).length + ids(second).length >= count ? true : undefined), {
       expected: `the two monitors to print ${count} transactions between them`,
     });
-    expect(await first.interrupt()).toEqual(CLEAN_EXIT);
-    expect(await second.interrupt()).toEqual(CLEAN_EXIT);
+    await exitsCleanly(first.interrupt(), first);
+    await exitsCleanly(second.interrupt(), second);
 
     expect(ids(first).length + ids(second).length).toBe(count);
     expect(sorted([...ids(first), ...ids(second)])).toEqual(sorted(generateTransactions(count, { seed }).map((tx) => tx.transaction_id)));
     // each monitor saw exactly the accounts whose key lands in its own partitions
     for (const [monitor, partitions] of [[first, mine], [second, theirs]] as const) {
-      for (const tx of printedTransactions(monitor)) expect(partitions).toContain(defaultPartitionOf(String(tx.account), 3));
+      for (const tx of printedTransactions(monitor)) expect(partitions).toContain(partitionFor(String(tx.account), 3));
     }
   });
 
@@ -92,11 +98,11 @@ describe.concurrent('the live demo, end to end', () => {
     const fraud = start('fraud', ['--topic', topic, '--group', fresh('fraud'), '--alerts-topic', alertsTopic]);
     const simulator = start('simulator', ['--topic', topic, '--count', count, '--rate', 300, '--seed', seed]);
 
-    expect(await simulator.waitForExit()).toEqual(CLEAN_EXIT);
+    await exitsCleanly(simulator.waitForExit(), simulator);
     await monitor.waitForLine(new RegExp(`^\\[\\s*${count}\\] Account`));
     await fraud.waitForLine(new RegExp(`Checked ${count} transactions`));
-    expect(await monitor.interrupt()).toEqual(CLEAN_EXIT);
-    expect(await fraud.interrupt()).toEqual(CLEAN_EXIT);
+    await exitsCleanly(monitor.interrupt(), monitor);
+    await exitsCleanly(fraud.interrupt(), fraud);
 
     const sent = generateTransactions(count, { seed });
     const suspicious = sent.filter((tx) => isSuspicious(tx) !== undefined);
@@ -115,15 +121,15 @@ describe.concurrent('the live demo, end to end', () => {
     const simulator = start('simulator', ['--topic', topic, '--count', count, '--rate', 40, '--seed', seed]);
 
     await first.waitForLine(new RegExp(`^\\[\\s*${count / 2}\\] Account`));
-    expect(await first.interrupt()).toEqual(CLEAN_EXIT);
-    expect(await simulator.waitForExit()).toEqual(CLEAN_EXIT);
+    await exitsCleanly(first.interrupt(), first);
+    await exitsCleanly(simulator.waitForExit(), simulator);
     expect(ids(first).length, 'the first run should have stopped before the end').toBeLessThan(count);
 
     const second = start('monitor', ['--topic', topic, '--group', group]);
     await waitForOutput([second], () => (new Set([...ids(first), ...ids(second)]).size >= count ? true : undefined), {
       expected: `the restarted monitor to print the rest of the ${count} transactions`,
     });
-    expect(await second.interrupt()).toEqual(CLEAN_EXIT);
+    await exitsCleanly(second.interrupt(), second);
 
     expect(ids(first).length + ids(second).length).toBe(count);
     expect(sorted([...ids(first), ...ids(second)])).toEqual(sorted(generateTransactions(count, { seed }).map((tx) => tx.transaction_id)));

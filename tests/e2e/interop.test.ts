@@ -2,6 +2,7 @@ import { afterAll, describe, expect, inject, test } from 'vitest';
 import { decodeTransaction } from '../../bank/codec.ts';
 import { generateTransactions } from '../../bank/generator.ts';
 import { TransactionProducer } from '../../solutions/01-producer-basics/producer.ts';
+import { partitionFor } from '../../solutions/02-keys-and-partitions/keys.ts';
 import { kafkaConfig } from '../../workshop/config.ts';
 import { DemoProcess } from '../../workshop/demo-process.ts';
 import { fresh, readMessages, TestTopics } from './support/kafka.ts';
@@ -72,6 +73,8 @@ describe.concurrent("interop with Kafka's own console clients", () => {
     for (const key of keys) {
       const partitions = new Set(landed.filter((m) => m.key === key).map((m) => m.partition));
       expect([...partitions], `key ${key}: Java put it in partition(s) ${[...partitions]}, kafkajs in ${ourPartition.get(key)}`).toEqual([ourPartition.get(key)]);
+      // and lesson 02's partitionFor predicts it
+      expect(partitionFor(key, 3)).toBe(ourPartition.get(key));
     }
   });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { Kafka, Partitioners, type Admin } from 'kafkajs';
+import { Kafka, type Admin } from 'kafkajs';
 import { kafkaConfig } from '../../../workshop/config.ts';
 
 /** A fresh name per use, so test runs never share a topic or a group. */
@@ -43,13 +43,6 @@ export class TestTopics {
     if (topics.length > 0) await admin.deleteTopics({ topics });
     await admin.disconnect();
   }
-}
-
-/** The partition Kafka's default partitioner (murmur2, as the Java client) picks for a key. */
-export function defaultPartitionOf(key: string, numPartitions: number): number {
-  const partitioner = Partitioners.DefaultPartitioner();
-  const partitionMetadata = Array.from({ length: numPartitions }, (_, partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }));
-  return partitioner({ topic: 'any', partitionMetadata, message: { key, value: null } });
 }
 
 /** A local port where nothing listens: a broker address that cannot answer. */
