@@ -57,12 +57,12 @@ runDemo('npm run simulator', spec, async ({ flags, source, brokers, connection, 
   const topic = flags.topic ?? DEFAULT_TOPIC;
   const rate = flags.rate ?? DEFAULT_RATE;
 
+  // lesson 01 before lesson 02: an unfinished producer is the first thing to report
+  const producer = new TransactionProducer(connection('producer'), topic);
+
   console.log('🏦 Bank Transaction Stream Simulator');
   console.log(RULE);
   console.log(`📡 Connecting to Kafka at ${brokers.join(',')}`);
-
-  // lesson 01 before lesson 02: an unfinished producer is the first thing to report
-  const producer = new TransactionProducer(connection('producer'), topic);
   const admin = new Kafka(connection('admin')).admin();
   await admin.connect();
   try {
