@@ -90,9 +90,12 @@ runDemo('npm run simulator', spec, async ({ flags, source, brokers, connection, 
         if (sent % REPORT_EVERY === 0) console.log(`✅ Sent ${sent} transactions | Latest: ${formatTransactionShort(tx)}`);
       },
     });
-  } finally {
-    await producer.close();
+  } catch (error) {
+    // the send's error is the one to report, even when close() fails too
+    await producer.close().catch(() => undefined);
+    throw error;
   }
+  await producer.close();
 
   const seconds = result.elapsedMs / 1000;
   console.log('');
