@@ -1,33 +1,19 @@
-import { afterAll, describe, expect, inject, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { generateTransactions } from '../../bank/generator.ts';
 import { statisticsOf } from '../../bank/statistics.ts';
 import { partitionFor } from '../../solutions/02-keys-and-partitions/keys.ts';
 import { isSuspicious } from '../../solutions/04-multi-group-pubsub/fraud.ts';
-import { DemoProcess, waitForOutput, type DemoProgram, type Exit } from '../../workshop/demo-process.ts';
+import { DemoProcess, waitForOutput, type Exit } from '../../workshop/demo-process.ts';
 import { expectedFinalBlock, finalStatisticsBlock, latestAssignment, printedTransactions } from './support/monitor-output.ts';
-import { fresh, TestTopics, unusedPort } from './support/kafka.ts';
+import { demoRun } from './support/demo-run.ts';
+import { unusedPort } from './support/ports.ts';
 
 /**
  * The live demo end to end: the real programs, as child processes, against the live broker,
  * running the reference code (--solution). These are the seed's three scenarios, plus the
  * stop-and-resume a learner does with Ctrl+C.
  */
-const brokers = inject('brokers');
-const topics = new TestTopics(brokers);
-const running: DemoProcess[] = [];
 const CLEAN_EXIT = { code: 0, signal: null };
-
-function start(program: DemoProgram, args: Array<string | number>, options: { solution?: boolean } = {}): DemoProcess {
-  const child = new DemoProcess(program, [...args.map(String), ...(options.solution === false ? [] : ['--solution'])], brokers);
-  running.push(child);
-  return child;
-}
-
-// the tests run side by side; whatever a failed one left running is stopped at the end
-afterAll(async () => {
-  running.forEach((child) => child.kill());
-  await topics.deleteAll();
-});
 
 /** Exit code 0 after a clean stop; on failure, the message shows what the program printed. */
 async function exitsCleanly(exit: Promise<Exit>, child: DemoProcess): Promise<void> {
@@ -38,10 +24,11 @@ const ids = (child: DemoProcess) => printedTransactions(child).map((tx) => tx.tr
 const sorted = (values: Iterable<string>) => [...values].sort();
 
 describe.concurrent('the live demo, end to end', () => {
-  test('scenario 1: the simulator sends N, one monitor processes all N with exact totals', async () => {
-    const topic = topics.name('one-monitor');
+  test('scenario 1: the simulator sends N, one monitor processes all N with exact totals', async ({ onTestFinished }) => {
+    const { ctx, topicName, start } = demoRun(onTestFinished);
+    const topic = topicName('one-monitor');
     const [count, seed] = [30, 101];
-    const monitor = start('monitor', ['--topic', topic, '--group', fresh('monitor')]);
+    const monitor = start('monitor', ['--topic', topic, '--group', ctx.name('monitor')]);
     const simulator = start('simulator', ['--topic', topic, '--count', count, '--rate', 300, '--seed', seed]);
 
     await exitsCleanly(simulator.waitForExit(), simulator);
@@ -57,9 +44,10 @@ describe.concurrent('the live demo, end to end', () => {
     expect(monitor.matching(/^🧩 Partitions assigned: 0, 1, 2$/)).not.toHaveLength(0);
   });
 
-  test('scenario 2: two monitors in one group split the partitions and share the work', async () => {
-    const topic = await topics.create('two-monitors');
-    const group = fresh('shared-group');
+  test('scenario 2: two monitors in one group split the partitions and share the work', async ({ onTestFinished }) => {
+    const { ctx, start } = demoRun(onTestFinished);
+    const topic = await ctx.createTopic('two-monitors', 3);
+    const group = ctx.name('shared-group');
     const [count, seed] = [30, 202];
     const first = start('monitor', ['--topic', topic, '--group', group]);
     const second = start('monitor', ['--topic', topic, '--group', group]);
@@ -90,12 +78,13 @@ describe.concurrent('the live demo, end to end', () => {
     }
   });
 
-  test('scenario 3: a monitor group and a fraud-detector group each see all N', async () => {
-    const topic = topics.name('two-groups');
-    const alertsTopic = topics.name('alerts');
+  test('scenario 3: a monitor group and a fraud-detector group each see all N', async ({ onTestFinished }) => {
+    const { ctx, topicName, start } = demoRun(onTestFinished);
+    const topic = topicName('two-groups');
+    const alertsTopic = topicName('alerts');
     const [count, seed] = [30, 303];
-    const monitor = start('monitor', ['--topic', topic, '--group', fresh('monitor')]);
-    const fraud = start('fraud', ['--topic', topic, '--group', fresh('fraud'), '--alerts-topic', alertsTopic]);
+    const monitor = start('monitor', ['--topic', topic, '--group', ctx.name('monitor')]);
+    const fraud = start('fraud', ['--topic', topic, '--group', ctx.name('fraud'), '--alerts-topic', alertsTopic]);
     const simulator = start('simulator', ['--topic', topic, '--count', count, '--rate', 300, '--seed', seed]);
 
     await exitsCleanly(simulator.waitForExit(), simulator);
@@ -112,9 +101,10 @@ describe.concurrent('the live demo, end to end', () => {
     expect(fraud.matching(new RegExp(`Checked ${count} transactions and raised ${suspicious.length} alert`))).toHaveLength(1);
   });
 
-  test('Ctrl+C stops a monitor half-way; the restart resumes there: every transaction once, none twice', async () => {
-    const topic = await topics.create('resume');
-    const group = fresh('resume-group');
+  test('Ctrl+C stops a monitor half-way; the restart resumes there: every transaction once, none twice', async ({ onTestFinished }) => {
+    const { ctx, start } = demoRun(onTestFinished);
+    const topic = await ctx.createTopic('resume', 3);
+    const group = ctx.name('resume-group');
     const [count, seed] = [40, 404];
     const first = start('monitor', ['--topic', topic, '--group', group]);
     await first.waitForLine(/Partitions assigned: 0, 1, 2$/);
@@ -138,27 +128,29 @@ describe.concurrent('the live demo, end to end', () => {
 });
 
 describe.concurrent('the demo programs fail with one clear line', () => {
-  test('a flag with a bad value', async () => {
+  test('a flag with a bad value', async ({ onTestFinished }) => {
+    const { start } = demoRun(onTestFinished);
     const simulator = start('simulator', ['--rate', 'fast']);
     expect((await simulator.waitForExit()).code).toBe(1);
     expect(simulator.stderr.trim()).toMatch(/^❌ --rate needs a number greater than 0, got "fast"/);
     expect(simulator.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  test('no broker: the message names the problem, no stack trace and no retry storm', async () => {
+  test('no broker: the message names the problem, no stack trace and no retry storm', async ({ onTestFinished }) => {
     const monitor = new DemoProcess('monitor', ['--solution'], [`127.0.0.1:${await unusedPort()}`]);
-    running.push(monitor);
+    onTestFinished(() => monitor.kill());
     expect((await monitor.waitForExit()).code).toBe(1);
     expect(monitor.stderr).toMatch(/^❌ KAFKA_BROKERS is set to 127\.0\.0\.1:\d+, but nothing is listening/);
     expect(monitor.stderr).not.toMatch(/\n\s+at /);
   });
 
-  test.each([
+  test.for([
     ['simulator', 'lessons/01-producer-basics/producer.ts'],
     ['monitor', 'lessons/03-consumer-groups/consumer.ts'],
     ['fraud', 'lessons/04-multi-group-pubsub/fraud.ts'],
-  ] as const)('the %s on an unfinished lesson says what to do next', async (program, file) => {
-    const child = start(program, ['--topic', await topics.create('stub')], { solution: false });
+  ] as const)('the %s on an unfinished lesson says what to do next', async ([program, file], { onTestFinished }) => {
+    const { ctx, start } = demoRun(onTestFinished);
+    const child = start(program, ['--topic', await ctx.createTopic('stub', 3)], { solution: false });
     expect((await child.waitForExit()).code).toBe(1);
     expect(child.stderr.trim()).toMatch(new RegExp(`^❌ your ${file} is not done yet: lesson-\\d\\d step \\d+: .+ — run with --solution to see the reference$`));
   });

@@ -1,11 +1,9 @@
-import { afterAll, describe, expect, inject, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { decodeTransaction } from '../../bank/codec.ts';
 import { generateTransactions } from '../../bank/generator.ts';
 import { TransactionProducer } from '../../solutions/01-producer-basics/producer.ts';
 import { partitionFor } from '../../solutions/02-keys-and-partitions/keys.ts';
-import { kafkaConfig } from '../../workshop/config.ts';
-import { DemoProcess } from '../../workshop/demo-process.ts';
-import { fresh, readMessages, TestTopics } from './support/kafka.ts';
+import { demoRun } from './support/demo-run.ts';
 import { CONSOLE_CONSUMER, CONSOLE_PRODUCER, runKafkaTool } from './support/kafka-tools.ts';
 
 /**
@@ -14,19 +12,17 @@ import { CONSOLE_CONSUMER, CONSOLE_PRODUCER, runKafkaTool } from './support/kafk
  * key must pick the same partition in Java as in kafkajs, or per-account order breaks the
  * moment a second language joins the stream.
  */
-const brokers = inject('brokers');
-const topics = new TestTopics(brokers);
-afterAll(() => topics.deleteAll());
 
 describe.concurrent("interop with Kafka's own console clients", () => {
-  test('the console consumer reads what the simulator wrote: valid JSON, keyed by account', { timeout: 90_000 }, async () => {
-    const topic = topics.name('interop-simulator');
+  test('the console consumer reads what the simulator wrote: valid JSON, keyed by account', { timeout: 90_000 }, async ({ onTestFinished }) => {
+    const { ctx, topicName, start } = demoRun(onTestFinished);
+    const topic = topicName('interop-simulator');
     const [count, seed] = [20, 505];
-    const simulator = new DemoProcess('simulator', ['--topic', topic, '--count', String(count), '--rate', '500', '--seed', String(seed), '--solution'], brokers);
+    const simulator = start('simulator', ['--topic', topic, '--count', count, '--rate', 500, '--seed', seed]);
     expect(await simulator.waitForExit()).toEqual({ code: 0, signal: null });
 
     const run = await runKafkaTool(CONSOLE_CONSUMER, [
-      '--bootstrap-server', brokers.join(','),
+      '--bootstrap-server', ctx.brokers.join(','),
       '--topic', topic,
       '--from-beginning',
       '--max-messages', String(count),
@@ -46,12 +42,13 @@ describe.concurrent("interop with Kafka's own console clients", () => {
     expect(read.map(({ tx }) => tx.transaction_id).sort()).toEqual(sent.map((tx) => tx.transaction_id).sort());
   });
 
-  test('a key the console producer sends lands in the partition our producer picks for it', { timeout: 90_000 }, async () => {
-    const topic = await topics.create('interop-keys', 3);
+  test('a key the console producer sends lands in the partition our producer picks for it', { timeout: 90_000 }, async ({ onTestFinished }) => {
+    const { ctx } = demoRun(onTestFinished);
+    const topic = await ctx.createTopic('interop-keys', 3);
     const transactions = generateTransactions(12, { seed: 606 });
     const keys = [...new Set(transactions.map((tx) => String(tx.account)))];
 
-    const ours = new TransactionProducer(kafkaConfig(fresh('producer'), brokers), topic);
+    const ours = new TransactionProducer(ctx.connection('producer'), topic);
     await ours.connect();
     const ourPartition = new Map<string, number>();
     try {
@@ -64,12 +61,13 @@ describe.concurrent("interop with Kafka's own console clients", () => {
 
     const run = await runKafkaTool(
       CONSOLE_PRODUCER,
-      ['--bootstrap-server', brokers.join(','), '--topic', topic, '--property', 'parse.key=true', '--property', 'key.separator=\t'],
+      ['--bootstrap-server', ctx.brokers.join(','), '--topic', topic, '--property', 'parse.key=true', '--property', 'key.separator=\t'],
       { stdin: transactions.map((tx) => `${tx.account}\t${JSON.stringify(tx)}\n`).join('') },
     );
     expect(run.code, run.stderr).toBe(0);
 
-    const landed = await readMessages(brokers, topic, transactions.length * 2);
+    const landed = await ctx.readAll(topic);
+    expect(landed).toHaveLength(transactions.length * 2);
     for (const key of keys) {
       const partitions = new Set(landed.filter((m) => m.key === key).map((m) => m.partition));
       expect([...partitions], `key ${key}: Java put it in partition(s) ${[...partitions]}, kafkajs in ${ourPartition.get(key)}`).toEqual([ourPartition.get(key)]);
