@@ -1,15 +1,16 @@
-import { Kafka, type Admin, type Consumer, type KafkaConfig } from 'kafkajs';
+import { Kafka, type Consumer, type KafkaConfig } from 'kafkajs';
 import { formatTransaction } from '../bank/format.ts';
 import type { Transaction, TransactionType } from '../bank/transaction.ts';
 import { formatAssignment, watchConsumer } from './consumer-events.ts';
-import { DEFAULT_PARTITIONS, DEFAULT_TOPIC } from './defaults.ts';
+import { DEFAULT_TOPIC } from './defaults.ts';
 import { loadLesson } from './lesson-code.ts';
 import { runDemo, SOLUTION_FLAG, stopRequested } from './run-demo.ts';
 import { waitForTopic } from './topics.ts';
 
 /**
  * `npm run fraud`: lesson 04's fraud detector as a live program. It reads the same topic as
- * the monitor in a group of its own, so both see every transaction (scenario 3).
+ * the monitor in a group of its own, so both see every transaction (scenario 3). The detector
+ * creates its alerts topic itself when it starts.
  */
 interface FraudAlert {
   transaction_id: string;
@@ -32,9 +33,6 @@ interface FraudLesson {
     onTransaction?: (tx: Transaction) => void;
   }) => { start(): Promise<void>; stop(): Promise<void>; readonly consumer?: Consumer };
 }
-interface TopicLesson {
-  ensureTopic(admin: Admin, topic: string, numPartitions?: number): Promise<boolean>;
-}
 
 const RULE = '='.repeat(60);
 const REPORT_EVERY = 10;
@@ -48,10 +46,7 @@ const spec = {
 } as const;
 
 runDemo('npm run fraud', spec, async ({ flags, source, brokers, connection, stop }) => {
-  const [{ FraudDetector, FRAUD_GROUP_ID, ALERTS_TOPIC }, { ensureTopic }] = await Promise.all([
-    loadLesson<FraudLesson>(source, '04-multi-group-pubsub', 'fraud.ts'),
-    loadLesson<TopicLesson>(source, '02-keys-and-partitions', 'topic.ts'),
-  ]);
+  const { FraudDetector, FRAUD_GROUP_ID, ALERTS_TOPIC } = await loadLesson<FraudLesson>(source, '04-multi-group-pubsub', 'fraud.ts');
   const topic = flags.topic ?? DEFAULT_TOPIC;
   const groupId = flags.group ?? FRAUD_GROUP_ID;
   const alertsTopic = flags['alerts-topic'] ?? ALERTS_TOPIC;
@@ -79,7 +74,6 @@ runDemo('npm run fraud', spec, async ({ flags, source, brokers, connection, stop
     console.log('🕵️  Fraud Detector');
     console.log(RULE);
     console.log(`✅ Connected to Kafka at ${brokers.join(',')}`);
-    await ensureTopic(admin, alertsTopic, DEFAULT_PARTITIONS);
     const found = await waitForTopic(admin, topic, stop, () =>
       console.log(`⏳ Topic ${topic} does not exist yet: start the simulator (npm run simulator) and the detector will begin.`),
     );
