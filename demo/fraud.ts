@@ -1,6 +1,5 @@
-import { Kafka, type Consumer, type KafkaConfig } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import { formatTransaction } from '../bank/format.ts';
-import type { Transaction, TransactionType } from '../bank/transaction.ts';
 import { formatAssignment, watchConsumer } from './consumer-events.ts';
 import { DEFAULT_TOPIC } from './defaults.ts';
 import { loadLesson } from './lesson-code.ts';
@@ -12,27 +11,7 @@ import { waitForTopic } from './topics.ts';
  * the monitor in a group of its own, so both see every transaction (scenario 3). The detector
  * creates its alerts topic itself when it starts.
  */
-interface FraudAlert {
-  transaction_id: string;
-  account: number;
-  amount: number;
-  type: TransactionType;
-  reason: string;
-  timestamp: string;
-}
-interface FraudLesson {
-  FRAUD_GROUP_ID: string;
-  ALERTS_TOPIC: string;
-  FraudDetector: new (options: {
-    connection: KafkaConfig;
-    topic: string;
-    alertsTopic?: string;
-    groupId?: string;
-    fromBeginning?: boolean;
-    onAlert?: (alert: FraudAlert) => void;
-    onTransaction?: (tx: Transaction) => void;
-  }) => { start(): Promise<void>; stop(): Promise<void>; readonly consumer?: Consumer };
-}
+type FraudLesson = typeof import('../solutions/04-multi-group-pubsub/fraud.ts');
 
 const RULE = '='.repeat(60);
 const REPORT_EVERY = 10;
@@ -87,10 +66,10 @@ runDemo('npm run fraud', spec, async ({ flags, source, brokers, connection, stop
   console.log(source === 'solutions' ? '📗 Running the reference code in solutions/' : '🧑‍💻 Running your code in lessons/');
   console.log(RULE);
 
-  // the contract does not require the detector to show its kafkajs consumer; when it does, use it
-  const crashed = detector.consumer
-    ? watchConsumer(detector.consumer, topic, { assigned: (p) => console.log(formatAssignment(p)), warn: (line) => console.log(line) })
-    : new Promise<never>(() => undefined);
+  const crashed = watchConsumer(detector.consumer, topic, {
+    assigned: (partitions) => console.log(formatAssignment(partitions)),
+    warn: (line) => console.log(line),
+  });
   await Promise.race([detector.start(), crashed, stopRequested(stop)]);
   await Promise.race([stopRequested(stop), crashed]);
 

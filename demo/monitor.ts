@@ -1,7 +1,5 @@
-import { Kafka, type Consumer, type KafkaConfig } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import { formatNumberedTransaction, formatStatistics } from '../bank/format.ts';
-import type { Statistics } from '../bank/statistics.ts';
-import type { Transaction } from '../bank/transaction.ts';
 import { formatAssignment, watchConsumer } from './consumer-events.ts';
 import { chooseLagReader, formatLag } from './lag.ts';
 import { loadLesson } from './lesson-code.ts';
@@ -14,25 +12,7 @@ import { waitForTopic } from './topics.ts';
  * (or the reference with --solution), prints each transaction, the statistics every few, the
  * partitions this process owns (watch them move when a second monitor joins), and the lag.
  */
-type Where = { partition: number; offset: string };
-interface ConsumerLesson {
-  DEFAULT_GROUP_ID: string;
-  TransactionConsumer: new (options: {
-    connection: KafkaConfig;
-    topic: string;
-    groupId?: string;
-    fromBeginning?: boolean;
-    onTransaction?: (tx: Transaction, where: Where) => void | Promise<void>;
-    onMalformed?: (error: Error, where: Where) => void;
-  }) => {
-    readonly consumer: Consumer;
-    start(): Promise<void>;
-    stop(): Promise<void>;
-    statistics(): Statistics;
-    readonly processedCount: number;
-    readonly malformedCount: number;
-  };
-}
+type ConsumerLesson = typeof import('../solutions/03-consumer-groups/consumer.ts');
 
 const RULE = '='.repeat(60);
 const LAG_EVERY_MS = 5000;

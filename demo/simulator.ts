@@ -1,7 +1,6 @@
-import { Kafka, type Admin, type KafkaConfig } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import { formatTransactionShort } from '../bank/format.ts';
 import { createTransactionGenerator } from '../bank/generator.ts';
-import type { Transaction } from '../bank/transaction.ts';
 import { loadLesson, type CodeSource } from './lesson-code.ts';
 import { runDemo, SOLUTION_FLAG } from './run-demo.ts';
 import { DEFAULT_PARTITIONS as PARTITIONS, DEFAULT_RATE, DEFAULT_TOPIC } from './defaults.ts';
@@ -14,19 +13,9 @@ import { streamTransactions } from './stream.ts';
 const REPORT_EVERY = 10;
 const RULE = '='.repeat(50);
 
-interface ProducerLesson {
-  TransactionProducer: new (connection: KafkaConfig, topic: string) => {
-    connect(): Promise<void>;
-    send(tx: Transaction, key?: string): Promise<unknown>;
-    close(): Promise<void>;
-  };
-}
-interface TopicLesson {
-  ensureTopic(admin: Admin, topic: string, numPartitions?: number): Promise<boolean>;
-}
-interface KeysLesson {
-  keyFor(tx: Transaction): string;
-}
+type ProducerLesson = typeof import('../solutions/01-producer-basics/producer.ts');
+type TopicLesson = typeof import('../solutions/02-keys-and-partitions/topic.ts');
+type KeysLesson = typeof import('../solutions/02-keys-and-partitions/keys.ts');
 
 const spec = {
   rate: { kind: 'positive-number', help: `transactions per second (default ${DEFAULT_RATE}: one every 0.5 s)` },
