@@ -29,6 +29,12 @@ export function progressTable(lessons: readonly Lesson[], state: WorkshopState, 
   return [header, ...rows];
 }
 
+/** The table, then the bar: what `npm run progress` and the `l` key of `watch` show. */
+export function progressReport(lessons: readonly Lesson[], state: WorkshopState, now = new Date()): string[] {
+  const done = lessons.filter((lesson) => lessonState(state.lessons[lesson.id]) === 'done').length;
+  return [...progressTable(lessons, state, now), '', progressBar(done, lessons.length)];
+}
+
 export function progressBar(done: number, total: number, width = 30): string {
   const filled = total === 0 ? 0 : Math.round((done / total) * width);
   const percent = total === 0 ? 0 : Math.round((done / total) * 100);
