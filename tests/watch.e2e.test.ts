@@ -25,7 +25,7 @@ test('watch re-runs on save, turns green and moves on to the next lesson', { tim
     waitFor(() => (output().includes(text) ? true : undefined), { timeoutMs, expected: `"${text}" in the output of npm run watch`, lastSeen: () => output().slice(-1500) });
   try {
     await seen('lesson-01: 0 passed');
-    expect(output()).toContain('👉 Next step: lesson-01 step 1');
+    expect(output()).toContain('👉 Next step: replace the todo(...) at lessons/01-producer-basics/producer.ts:');
     expect(output(), 'no keys without a terminal').not.toContain('q quit');
 
     const stub = path.join(project.root, 'lessons', '01-producer-basics', 'producer.ts');

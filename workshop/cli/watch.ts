@@ -50,7 +50,10 @@ runCli(async (args) => {
     process.stdin.setRawMode(true);
     process.stdin.setEncoding('utf8');
     process.stdin.on('data', (key: string) => {
-      if (key === 'q' || key === '\u0003') return finish(0);
+      if (key === 'q' || key === '\u0003') {
+        print('\n👋 Stopped watching. Carry on later with: npm run watch');
+        return finish(0);
+      }
       if (key === 'r') return session.scheduler.runNow();
       print('');
       try {

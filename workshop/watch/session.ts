@@ -91,11 +91,12 @@ export function startWatchSession(first: Lesson, deps: WatchDeps): WatchSession 
   };
 }
 
-/** What to do next, from the first check that is not green: its TODO, or its failure. */
+/** What to do next, from the first check that is not green: its TODO's place, or its failure. */
 export function nextStep(result: LessonResult): string {
-  if (result.fileErrors.length > 0) return 'fix the error shown above, so the file loads.';
+  if (result.fileErrors.length > 0) return 'fix the error above so your file loads, then save.';
   const first = result.outcomes.find((outcome) => outcome.state !== 'passed');
-  if (!first) return 'run the checks again.';
-  if (first.state === 'todo') return first.message.replace(/^not done yet: /, '');
-  return `make "${first.name}" pass: ${first.message.split('\n')[0]}`;
+  if (!first) return 'save a file to run the checks again.';
+  if (first.state === 'failed') return `make "${first.name}" pass (the ❌ above says why), then save.`;
+  const location = /\(([^()]+:\d+)\)$/.exec(first.message)?.[1];
+  return location ? `replace the todo(...) at ${location}, then save.` : 'replace the next todo(...) shown above, then save.';
 }
