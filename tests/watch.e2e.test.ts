@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { waitFor } from '../checks/support/wait.ts';
 import { readState } from '../workshop/state.ts';
-import { cliEnv, copyProject, ensureNextLesson, startCli } from './support/project-copy.ts';
+import { copyProject, ensureNextLesson, startCli } from './support/project-copy.ts';
+import { learnerEnv } from './support/spawn-cli.ts';
 
 /**
  * The learner's loop, end to end on a throw-away copy of the project: `npm run watch` on an
@@ -19,7 +20,7 @@ beforeAll(() => {
 afterAll(() => project?.remove());
 
 test('watch re-runs on save, turns green and moves on to the next lesson', { timeout: 90_000 }, async () => {
-  const { child, output } = startCli(project.root, ['workshop/cli/launch.mjs', 'workshop/cli/watch.ts', 'lesson-01'], cliEnv(inject('brokers')));
+  const { child, output } = startCli(project.root, ['workshop/cli/launch.mjs', 'workshop/cli/watch.ts', 'lesson-01'], learnerEnv({ KAFKA_BROKERS: inject('brokers').join(','), NO_COLOR: '1' }));
   const runsOf = (id: string) => output().split(/\n(?=👀 )/).filter((screen) => screen.startsWith(`👀 ${id} `) && screen.includes(`\n${id}: `));
   const seen = (text: string, timeoutMs = 30_000) =>
     waitFor(() => (output().includes(text) ? true : undefined), { timeoutMs, expected: `"${text}" in the output of npm run watch`, lastSeen: () => output().slice(-1500) });

@@ -40,12 +40,6 @@ export function ensureNextLesson(root: string, slug: string): string {
   return twin;
 }
 
-/** Environment for a workshop CLI run from a test: this run's broker, none of vitest's own variables. */
-export function cliEnv(brokers: readonly string[], extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(VITEST|TINYPOOL|WORKSHOP_)/.test(name)));
-  return { ...env, KAFKA_BROKERS: brokers.join(','), NO_COLOR: '1', ...extra };
-}
-
 /** A CLI running in the background, with everything it printed so far. */
 export function startCli(root: string, args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
   const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
