@@ -80,6 +80,8 @@ async function failureOf(run: Promise<void>): Promise<Error | undefined> {
  * - `wrong-answers`: each fixture must be rejected by its check, with a message that teaches.
  */
 export function registerLesson<M>(definition: LessonDefinition<M>, mode = process.env.WORKSHOP_MODE ?? 'check'): void {
+  // a check file registers its own checks; a test that imports its definition to run one check does not
+  if (expect.getState().testPath !== path.join(PROJECT_ROOT, 'checks', `${definition.slug}.check.ts`)) return;
   const slowest = Math.max(...definition.checks.map((c) => c.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS));
   const testTimeout = slowest + 10_000;
 

@@ -2,6 +2,7 @@ import { startVitest } from 'vitest/node';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import type { Lesson } from '../lessons.ts';
 import { PROJECT_ROOT } from '../paths.ts';
+import { trackLearnerKafkaClients } from './learner-kafkajs.ts';
 import { classifyFailure, type CheckOutcome, type LessonResult } from './outcome.ts';
 
 export interface RunOptions {
@@ -58,7 +59,7 @@ export async function runLessonChecks(lesson: Lesson, options: RunOptions): Prom
       reporters: [reporter],
       provide: { brokers: options.brokers },
     },
-    { logLevel: 'silent' },
+    { logLevel: 'silent', plugins: [trackLearnerKafkaClients()] },
   );
   await vitest?.close();
   return result;
