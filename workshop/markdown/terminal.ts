@@ -9,6 +9,9 @@ export interface RenderOptions {
   baseDir?: string;
 }
 
+/** Bold and italic switched on and off inside a line. */
+const EMPHASIS: Record<string, string> = { strong_open: '\u001b[1m', strong_close: '\u001b[22m', em_open: '\u001b[3m', em_close: '\u001b[23m' };
+
 type Paint = (text: string) => string;
 const ansi = (open: number, close: number): Paint => (text) => `\u001b[${open}m${text}\u001b[${close}m`;
 const plain: Paint = (text) => text;
@@ -65,16 +68,10 @@ export function renderForTerminal(tokens: readonly Token[], options: RenderOptio
           piece = '\n';
           break;
         case 'strong_open':
-          piece = options.color ? '\u001b[1m' : '';
-          break;
         case 'strong_close':
-          piece = options.color ? '\u001b[22m' : '';
-          break;
         case 'em_open':
-          piece = options.color ? '\u001b[3m' : '';
-          break;
         case 'em_close':
-          piece = options.color ? '\u001b[23m' : '';
+          piece = options.color ? EMPHASIS[child.type]! : '';
           break;
         case 'image':
           piece = `[image: ${child.content || 'picture'}] (${linkTarget(child.attrGet('src') ?? '', options.baseDir)})`;
