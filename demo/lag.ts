@@ -18,11 +18,18 @@ const FILE = 'offsets.ts';
 /**
  * The monitor's lag display runs lesson 05's `consumerLag` when that lesson is there, so the
  * learner sees their own function at work. Lag is a side show of the monitor, though: while
- * lesson 05 is missing or not done yet, the demo measures it itself instead of failing.
+ * lesson 05 is missing, not done yet, or does not load, the demo measures it itself (and says
+ * why once, through `note`, unless the lesson is simply not started).
  */
-export async function chooseLagReader(source: CodeSource): Promise<LagReader> {
+export async function chooseLagReader(source: CodeSource, note: (line: string) => void): Promise<LagReader> {
   if (!lessonFileExists(source, LESSON, FILE)) return lagFromAdmin;
-  const { consumerLag } = await loadLesson<{ consumerLag: LagReader }>(source, LESSON, FILE);
+  let consumerLag: LagReader;
+  try {
+    ({ consumerLag } = await loadLesson<{ consumerLag: LagReader }>(source, LESSON, FILE));
+  } catch (error) {
+    note(`⚠️  ${source}/${LESSON}/${FILE} does not load (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): the monitor measures the lag itself.`);
+    return lagFromAdmin;
+  }
   let lessonDone = true;
   return async (admin, groupId, topic) => {
     if (lessonDone) {

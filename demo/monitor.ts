@@ -27,7 +27,7 @@ const spec = {
 
 runDemo('npm run monitor', spec, async ({ flags, source, brokers, connection, stop }) => {
   const { TransactionConsumer, DEFAULT_GROUP_ID } = await loadLesson<ConsumerLesson>(source, '03-consumer-groups', 'consumer.ts');
-  const readLag = await chooseLagReader(source);
+  const readLag = await chooseLagReader(source, (line) => console.log(line));
   const topic = flags.topic ?? DEFAULT_TOPIC;
   const groupId = flags.group ?? DEFAULT_GROUP_ID;
   const statsEvery = flags['stats-every'] ?? 10;
