@@ -12,18 +12,25 @@ export function formatAssignment(partitions: readonly number[]): string {
 /**
  * Follows a kafkajs consumer's group membership and health. Resolves never; rejects when the
  * consumer cannot go on: kafkajs gave up on it, or the learner's handler reached a `todo(...)`.
- * A crash that kafkajs recovers from by itself is only reported.
+ * A crash that kafkajs recovers from by itself (the broker went away) is reported once, not
+ * on every retry; joining the group again ends the outage.
  */
 export function watchConsumer(
   consumer: Consumer,
   topic: string,
   print: { assigned(partitions: number[]): void; warn(line: string): void },
 ): Promise<never> {
-  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => print.assigned(payload.memberAssignment[topic] ?? []));
+  let outage: string | undefined;
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    outage = undefined;
+    print.assigned(payload.memberAssignment[topic] ?? []);
+  });
   return new Promise<never>((_, reject) => {
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart || notDoneYet(payload.error)) return reject(payload.error);
-      print.warn(`⚠️  The consumer stopped (${payload.error.message}); kafkajs is restarting it…`);
+      if (outage === payload.error.message) return;
+      outage = payload.error.message;
+      print.warn(`⚠️  The consumer lost its connection (${outage}); kafkajs keeps retrying until the broker is back. Ctrl+C stops.`);
     });
   });
 }
