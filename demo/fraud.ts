@@ -3,7 +3,7 @@ import { formatTransaction } from '../bank/format.ts';
 import { formatAssignment, watchConsumer } from './consumer-events.ts';
 import { DEFAULT_TOPIC } from './defaults.ts';
 import { loadLesson } from './lesson-code.ts';
-import { runDemo, SOLUTION_FLAG, stopRequested } from './run-demo.ts';
+import { runDemo, SOLUTION_FLAG, stopRequested, whoseCode } from './run-demo.ts';
 import { waitForTopic } from './topics.ts';
 
 /**
@@ -63,7 +63,7 @@ runDemo('npm run fraud', spec, async ({ flags, source, brokers, connection, stop
   console.log(`📥 Consuming from topic: ${topic}`);
   console.log(`👥 Consumer group: ${groupId}`);
   console.log(`🚨 Publishing alerts to topic: ${alertsTopic}`);
-  console.log(source === 'solutions' ? '📗 Running the reference code in solutions/' : '🧑‍💻 Running your code in lessons/');
+  console.log(whoseCode(source));
   console.log(RULE);
 
   const crashed = watchConsumer(detector.consumer, topic, {

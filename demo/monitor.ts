@@ -3,7 +3,7 @@ import { formatNumberedTransaction, formatStatistics } from '../bank/format.ts';
 import { formatAssignment, watchConsumer } from './consumer-events.ts';
 import { chooseLagReader, formatLag } from './lag.ts';
 import { loadLesson } from './lesson-code.ts';
-import { runDemo, SOLUTION_FLAG, stopRequested } from './run-demo.ts';
+import { runDemo, SOLUTION_FLAG, stopRequested, whoseCode } from './run-demo.ts';
 import { DEFAULT_TOPIC } from './defaults.ts';
 import { waitForTopic } from './topics.ts';
 
@@ -70,7 +70,7 @@ runDemo('npm run monitor', spec, async ({ flags, source, brokers, connection, st
     if (!found) return;
     console.log(`📥 Consuming from topic: ${topic}`);
     console.log(`👥 Consumer group: ${groupId}`);
-    console.log(source === 'solutions' ? '📗 Running the reference code in solutions/' : '🧑‍💻 Running your code in lessons/');
+    console.log(whoseCode(source));
     console.log(RULE);
     console.log('🎯 Starting to consume messages...');
     console.log('');

@@ -58,3 +58,8 @@ export function runDemo<S extends FlagSpec & typeof SOLUTION_FLAG>(
 export function stopRequested(stop: AbortSignal): Promise<void> {
   return new Promise((resolve) => (stop.aborted ? resolve() : stop.addEventListener('abort', () => resolve(), { once: true })));
 }
+
+/** The banner line that says whose code is running. */
+export function whoseCode(source: CodeSource): string {
+  return source === 'solutions' ? '📗 Running the reference code in solutions/' : '🧑‍💻 Running your code in lessons/';
+}

@@ -2,7 +2,7 @@ import { Kafka } from 'kafkajs';
 import { formatTransactionShort } from '../bank/format.ts';
 import { createTransactionGenerator } from '../bank/generator.ts';
 import { loadLesson, type CodeSource } from './lesson-code.ts';
-import { runDemo, SOLUTION_FLAG } from './run-demo.ts';
+import { runDemo, SOLUTION_FLAG, whoseCode } from './run-demo.ts';
 import { DEFAULT_PARTITIONS as PARTITIONS, DEFAULT_RATE, DEFAULT_TOPIC } from './defaults.ts';
 import { streamTransactions } from './stream.ts';
 
@@ -62,7 +62,7 @@ runDemo('npm run simulator', spec, async ({ flags, source, brokers, connection, 
   await producer.connect();
   console.log(`📨 Publishing to topic: ${topic}`);
   console.log(`⏱️  Rate: ${describeRate(rate)}`);
-  console.log(source === 'solutions' ? '📗 Running the reference code in solutions/' : '🧑‍💻 Running your code in lessons/');
+  console.log(whoseCode(source));
   console.log(RULE);
   console.log(flags.count ? `Sending ${flags.count} transactions. Press Ctrl+C to stop early` : 'Press Ctrl+C to stop');
   console.log('');
