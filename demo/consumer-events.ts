@@ -25,7 +25,7 @@ export function watchConsumer(
     outage = undefined;
     print.assigned(payload.memberAssignment[topic] ?? []);
   });
-  return new Promise<never>((_, reject) => {
+  const fatal = new Promise<never>((_, reject) => {
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart || notDoneYet(payload.error)) return reject(payload.error);
       if (outage === payload.error.message) return;
@@ -33,4 +33,7 @@ export function watchConsumer(
       print.warn(`⚠️  The consumer lost its connection (${outage}); kafkajs keeps retrying until the broker is back. Ctrl+C stops.`);
     });
   });
+  // a crash while the program is busy elsewhere (shutting down) must not become an unhandled rejection
+  fatal.catch(() => undefined);
+  return fatal;
 }
