@@ -128,6 +128,23 @@ describe.concurrent('the live demo, end to end', () => {
   });
 });
 
+describe.concurrent('Ctrl+C', () => {
+  test('stops the simulator cleanly: sends in flight are flushed, and the summary counts what is on the topic', async ({ onTestFinished }) => {
+    const { ctx, topicName, start } = demoRun(onTestFinished);
+    const topic = topicName('interrupted');
+    const simulator = start('simulator', ['--topic', topic, '--rate', 500]);
+    await simulator.waitForLine(/^✅ Sent 50 transactions/);
+    await exitsCleanly(simulator.interrupt(), simulator);
+
+    const summary = simulator.matching(/🛑 Stopped\. Sent \d+ transactions/);
+    expect(summary, simulator.describe()).toHaveLength(1);
+    const sent = Number(/Sent (\d+) transactions/.exec(summary[0]!)![1]);
+    expect(sent).toBeGreaterThanOrEqual(50);
+    const onTopic = [...(await ctx.endOffsets(topic)).values()].reduce((sum, end) => sum + end, 0);
+    expect(onTopic).toBe(sent);
+  });
+});
+
 describe.concurrent('the demo programs fail with one clear line', () => {
   test('a flag with a bad value', async ({ onTestFinished }) => {
     const { start } = demoRun(onTestFinished);
