@@ -12,8 +12,8 @@ export function formatAssignment(partitions: readonly number[]): string {
 /**
  * Follows a kafkajs consumer's group membership and health. Resolves never; rejects when the
  * consumer cannot go on: kafkajs gave up on it, or the learner's handler reached a `todo(...)`.
- * A crash that kafkajs recovers from by itself (the broker went away) is reported once, not
- * on every retry; joining the group again ends the outage.
+ * A crash that kafkajs recovers from by itself (say, the broker went away) is reported once,
+ * not on every retry; joining the group again ends the outage.
  */
 export function watchConsumer(
   consumer: Consumer,
@@ -30,7 +30,7 @@ export function watchConsumer(
       if (!payload.restart || notDoneYet(payload.error)) return reject(payload.error);
       if (outage === payload.error.message) return;
       outage = payload.error.message;
-      print.warn(`⚠️  The consumer lost its connection (${outage}); kafkajs keeps retrying until the broker is back. Ctrl+C stops.`);
+      print.warn(`⚠️  The consumer stopped (${outage}); kafkajs restarts it and keeps trying. Ctrl+C stops.`);
     });
   });
   // a crash while the program is busy elsewhere (shutting down) must not become an unhandled rejection

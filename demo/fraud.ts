@@ -1,17 +1,18 @@
 import { Kafka } from 'kafkajs';
 import { formatTransaction } from '../bank/format.ts';
 import { formatAssignment, watchConsumer } from './consumer-events.ts';
-import { DEFAULT_TOPIC } from './defaults.ts';
+import { DEFAULT_PARTITIONS, DEFAULT_TOPIC } from './defaults.ts';
 import { loadLesson } from './lesson-code.ts';
 import { runDemo, SOLUTION_FLAG, stopRequested, whoseCode } from './run-demo.ts';
 import { waitForTopic } from './topics.ts';
 
 /**
  * `npm run fraud`: lesson 04's fraud detector as a live program. It reads the same topic as
- * the monitor in a group of its own, so both see every transaction (scenario 3). The detector
- * creates its alerts topic itself when it starts.
+ * the monitor in a group of its own, so both see every transaction (scenario 3). It runs
+ * your lesson 04 detector, and lesson 02's ensureTopic for the alerts topic.
  */
 type FraudLesson = typeof import('../solutions/04-multi-group-pubsub/fraud.ts');
+type TopicLesson = typeof import('../solutions/02-keys-and-partitions/topic.ts');
 
 const RULE = '='.repeat(60);
 const REPORT_EVERY = 10;
@@ -25,7 +26,10 @@ const spec = {
 } as const;
 
 runDemo('npm run fraud', spec, async ({ flags, source, brokers, connection, stop }) => {
-  const { FraudDetector, FRAUD_GROUP_ID, ALERTS_TOPIC } = await loadLesson<FraudLesson>(source, '04-multi-group-pubsub', 'fraud.ts');
+  const [{ FraudDetector, FRAUD_GROUP_ID, ALERTS_TOPIC }, { ensureTopic }] = await Promise.all([
+    loadLesson<FraudLesson>(source, '04-multi-group-pubsub', 'fraud.ts'),
+    loadLesson<TopicLesson>(source, '02-keys-and-partitions', 'topic.ts'),
+  ]);
   const topic = flags.topic ?? DEFAULT_TOPIC;
   const groupId = flags.group ?? FRAUD_GROUP_ID;
   const alertsTopic = flags['alerts-topic'] ?? ALERTS_TOPIC;
@@ -53,6 +57,8 @@ runDemo('npm run fraud', spec, async ({ flags, source, brokers, connection, stop
     console.log('🕵️  Fraud Detector');
     console.log(RULE);
     console.log(`✅ Connected to Kafka at ${brokers.join(',')}`);
+    // the detector publishes to its alerts topic; like the simulator, the program creates it (lesson 02)
+    await ensureTopic(admin, alertsTopic, DEFAULT_PARTITIONS);
     const found = await waitForTopic(admin, topic, stop, () =>
       console.log(`⏳ Topic ${topic} does not exist yet: start the simulator (npm run simulator) and the detector will begin.`),
     );
