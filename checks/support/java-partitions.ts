@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ICustomPartitioner, PartitionMetadata } from 'kafkajs';
 import { javaCommand } from '../../workshop/broker/java.ts';
 import { PROJECT_ROOT } from '../../workshop/paths.ts';
 
@@ -53,4 +54,16 @@ export function computeJavaPartitionTable(jarsDir: string): JavaPartitionTable {
     throw new Error(`java ${path.basename(JAVA_PARTITIONS_SOURCE)} failed: ${result.error?.message ?? result.stderr}`);
   }
   return JSON.parse(result.stdout) as JavaPartitionTable;
+}
+
+/** What a kafkajs partitioner (Default or Legacy) picks for `key`, asked the way kafkajs's producer asks. */
+export function kafkajsPartition(createPartitioner: ICustomPartitioner, key: string, numPartitions: number): number {
+  const partitionMetadata: PartitionMetadata[] = Array.from({ length: numPartitions }, (_, partitionId) => ({
+    partitionId,
+    leader: 0,
+    partitionErrorCode: 0,
+    replicas: [0],
+    isr: [0],
+  }));
+  return createPartitioner()({ topic: 'any', partitionMetadata, message: { key, value: null } });
 }
