@@ -14,7 +14,9 @@ export class ConsumerWatch {
   fetches = 0;
   crash: Error | undefined;
 
-  constructor(consumer: Consumer, topic: string) {
+  /** `consumer` may be missing: a learner's class need not expose it, the checks then simply wait. */
+  constructor(consumer: Consumer | undefined, topic: string) {
+    if (!consumer) return;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.assigned = [...(payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b);
     });
