@@ -1,4 +1,4 @@
-import { Partitioners } from 'kafkajs';
+import { Partitioners, type Admin } from 'kafkajs';
 import { expect } from 'vitest';
 import { generateTransactions } from '../bank/generator.ts';
 import type { Transaction } from '../bank/transaction.ts';
@@ -7,6 +7,7 @@ import type * as Topic from '../solutions/02-keys-and-partitions/topic.ts';
 import type { CheckContext, ReadMessage } from './support/context.ts';
 import { javaPartition, javaPartitionCounts, kafkajsPartition } from './support/java-partitions.ts';
 import { defineLesson, registerLesson } from './support/lesson-checks.ts';
+import { retryNewTopicRace } from './support/new-topic-race.ts';
 import { sendMessages } from './support/produce.ts';
 
 type Lesson02 = typeof Keys & typeof Topic;
@@ -15,6 +16,14 @@ const PARTITIONS = 3;
 
 /** 40 transactions from 8 accounts: several per account, so order and placement show. */
 const sample = () => generateTransactions(40, { seed: 202, accounts: 8 });
+
+/** The learner's ensureTopic() on a topic that does not exist yet (a fresh one per try, see new-topic-race.ts). */
+function ensureFreshTopic(lesson: Lesson02, ctx: CheckContext, admin: Admin, label: string, numPartitions?: number) {
+  return retryNewTopicRace(async (n) => {
+    const topic = ctx.ownTopic(ctx.name(`${label}-${n}`));
+    return { topic, created: await lesson.ensureTopic(admin, topic, numPartitions) };
+  });
+}
 
 async function partitionCount(ctx: CheckContext, topic: string): Promise<number> {
   const { topics } = await (await ctx.admin()).fetchTopicMetadata({ topics: [topic] });
@@ -64,13 +73,11 @@ export const lesson02 = defineLesson<Lesson02>({
       name: 'ensureTopic() creates the topic with 3 partitions and says it did',
       async run(lesson, ctx) {
         const admin = await ctx.admin();
-        const topic = ctx.ownTopic(ctx.name('transactions'));
-        const created = await lesson.ensureTopic(admin, topic);
+        const { topic, created } = await ensureFreshTopic(lesson, ctx, admin, 'transactions');
         expect(created, 'ensureTopic() created the topic, so it should return true').toBe(true);
         const partitions = await partitionCount(ctx, topic);
         expect(partitions, partitions === 0 ? `ensureTopic() returned, but there is no topic ${topic}: await admin.createTopics(...)` : `the topic has ${partitions} partition(s): without numPartitions the broker's default is 1. Pass numPartitions (3 unless the caller says otherwise) to createTopics`).toBe(PARTITIONS);
-        const five = ctx.ownTopic(ctx.name('five-partitions'));
-        await lesson.ensureTopic(admin, five, 5);
+        const { topic: five } = await ensureFreshTopic(lesson, ctx, admin, 'five-partitions', 5);
         expect(await partitionCount(ctx, five), 'ensureTopic(admin, topic, 5) should create 5 partitions: use the numPartitions argument, 3 is only its default').toBe(5);
       },
     },
@@ -78,8 +85,7 @@ export const lesson02 = defineLesson<Lesson02>({
       name: 'ensureTopic() can run twice: the topic and its messages stay, and it returns false',
       async run(lesson, ctx) {
         const admin = await ctx.admin();
-        const topic = ctx.ownTopic(ctx.name('transactions'));
-        await lesson.ensureTopic(admin, topic);
+        const { topic } = await ensureFreshTopic(lesson, ctx, admin, 'transactions');
         await sendMessages(ctx, topic, [{ key: '1234', value: JSON.stringify(sample()[0]) }]);
         let again: boolean;
         try {

@@ -14,6 +14,11 @@ type Where = Lesson.MessagePosition;
 
 const PARTITIONS = 3;
 const WAIT_MS = 5000;
+/**
+ * Room for a correct consumer on kafkajs's default timings (a stop() can take 5 s), so it
+ * passes, only slowly; a broken one fails sooner, at a bounded wait with a message.
+ */
+const SLOW_CONSUMER_TIMEOUT_MS = 25_000;
 
 /** One TransactionConsumer of the learner's, with everything it reported. */
 interface Run {
@@ -56,7 +61,6 @@ function consumerRun(lesson: Lesson03, ctx: CheckContext, topic: string, options
   ctx.onCleanup(() => consumer.consumer?.disconnect());
   ctx.onCleanup(() => consumer.stop());
   const watch = new ConsumerWatch(consumer.consumer, topic);
-  const nothingYet = () => seen.length === 0 && malformed.length === 0 && consumer.processedCount === 0 && consumer.malformedCount === 0;
   return {
     consumer,
     seen,
@@ -67,8 +71,7 @@ function consumerRun(lesson: Lesson03, ctx: CheckContext, topic: string, options
       await waitFor(
         () => {
           if (done()) return true;
-          // kafkajs hands a fetch's messages to the handler before it fetches again: three fetches and still nothing means it reads from the end
-          if (options.fromBeginning && nothingYet() && watch.fetches >= 3) {
+          if (options.fromBeginning && watch.readsNothing()) {
             throw new Error(
               `the consumer fetched ${watch.fetches} times and got none of the transactions already on the topic. A group with no committed offsets starts at the end of the topic unless it subscribes with fromBeginning: true: pass options.fromBeginning to subscribe`,
             );
@@ -98,6 +101,7 @@ export const lesson03 = defineLesson<Lesson03>({
   checks: [
     {
       name: 'reads every transaction on the topic exactly once, from the beginning',
+      timeoutMs: SLOW_CONSUMER_TIMEOUT_MS,
       async run(lesson, ctx) {
         const topic = ctx.name('transactions');
         const run = consumerRun(lesson, ctx, topic, { groupId: ctx.name('transaction-monitor'), fromBeginning: true });
@@ -131,6 +135,7 @@ export const lesson03 = defineLesson<Lesson03>({
     },
     {
       name: 'keeps the real-time statistics exactly',
+      timeoutMs: SLOW_CONSUMER_TIMEOUT_MS,
       async run(lesson, ctx) {
         const topic = ctx.name('transactions');
         const run = consumerRun(lesson, ctx, topic, { groupId: ctx.name('transaction-monitor'), fromBeginning: true });
@@ -145,6 +150,7 @@ export const lesson03 = defineLesson<Lesson03>({
     },
     {
       name: 'starts at the end of the topic when fromBeginning is false',
+      timeoutMs: SLOW_CONSUMER_TIMEOUT_MS,
       async run(lesson, ctx) {
         const topic = ctx.name('transactions');
         const run = consumerRun(lesson, ctx, topic, { groupId: ctx.name('transaction-monitor'), fromBeginning: false });
@@ -170,6 +176,7 @@ export const lesson03 = defineLesson<Lesson03>({
     },
     {
       name: 'stop() commits what was processed: committed offsets equal the end offsets',
+      timeoutMs: SLOW_CONSUMER_TIMEOUT_MS,
       async run(lesson, ctx) {
         const topic = ctx.name('transactions');
         const groupId = ctx.name('transaction-monitor');
@@ -194,6 +201,7 @@ export const lesson03 = defineLesson<Lesson03>({
     },
     {
       name: 'a restart in the same group receives only new transactions',
+      timeoutMs: SLOW_CONSUMER_TIMEOUT_MS,
       async run(lesson, ctx) {
         const topic = ctx.name('transactions');
         const groupId = ctx.name('transaction-monitor');
@@ -225,6 +233,7 @@ export const lesson03 = defineLesson<Lesson03>({
     },
     {
       name: 'stop() in mid-stream commits exactly what was processed, and a restart picks up right there',
+      timeoutMs: SLOW_CONSUMER_TIMEOUT_MS,
       async run(lesson, ctx) {
         const topic = ctx.name('transactions');
         const groupId = ctx.name('transaction-monitor');
@@ -279,7 +288,7 @@ export const lesson03 = defineLesson<Lesson03>({
     },
     {
       name: 'two consumers in one group split the partitions and process each transaction once',
-      timeoutMs: 20_000,
+      timeoutMs: 2 * SLOW_CONSUMER_TIMEOUT_MS,
       async run(lesson, ctx) {
         const topic = ctx.name('transactions');
         const groupId = ctx.name('transaction-monitor');
@@ -331,6 +340,7 @@ export const lesson03 = defineLesson<Lesson03>({
     },
     {
       name: 'a malformed message is counted and skipped, never fatal',
+      timeoutMs: SLOW_CONSUMER_TIMEOUT_MS,
       async run(lesson, ctx) {
         const topic = ctx.name('transactions');
         const groupId = ctx.name('transaction-monitor');

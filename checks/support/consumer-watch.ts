@@ -1,4 +1,5 @@
 import type { Consumer } from 'kafkajs';
+import { isTodoError } from '../../workshop/todo.ts';
 import type { CheckContext } from './context.ts';
 import { waitFor } from './wait.ts';
 
@@ -12,6 +13,8 @@ export class ConsumerWatch {
   assigned: number[] | undefined;
   /** Completed fetches. Offsets are resolved before the first one, and kafkajs hands a fetch's messages to the handler before it starts the next. */
   fetches = 0;
+  /** Batches of messages handed to the learner's handler (whatever the handler then did with them). */
+  batches = 0;
   crash: Error | undefined;
 
   /** `consumer` may be missing: a learner's class need not expose it, the checks then simply wait. */
@@ -23,9 +26,21 @@ export class ConsumerWatch {
     consumer.on(consumer.events.FETCH, () => {
       this.fetches += 1;
     });
+    consumer.on(consumer.events.START_BATCH_PROCESS, () => {
+      this.batches += 1;
+    });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.crash = payload.error;
     });
+  }
+
+  /**
+   * True once the consumer has fetched three times without being handed a single message.
+   * kafkajs processes a fetch's messages before it fetches again, so by then a consumer that
+   * reads from the beginning would have had some: this one is reading from the end.
+   */
+  readsNothing(): boolean {
+    return this.fetches >= 3 && this.batches === 0;
   }
 
   /** Resolves once the consumer has fetched at least once: from then on it reads from a fixed position. */
@@ -35,8 +50,9 @@ export class ConsumerWatch {
 
   /** Throws the crash as a check failure; returns undefined otherwise, so it can end a waitFor probe. */
   failIfCrashed(): undefined {
-    if (this.crash) throw new Error(`the consumer crashed: ${this.crash.message}`);
-    return undefined;
+    if (!this.crash) return undefined;
+    // a todo() reached inside the message handler is the next step, not a crash: report it as such
+    throw todoWithin(this.crash) ?? new Error(`the consumer crashed: ${this.crash.message}`);
   }
 }
 
@@ -44,4 +60,14 @@ export class ConsumerWatch {
 export async function groupMembers(ctx: CheckContext, groupId: string): Promise<string[]> {
   const { groups } = await (await ctx.admin()).describeGroups([groupId]);
   return (groups[0]?.members ?? []).map((member) => member.clientId).sort();
+}
+
+/** kafkajs may wrap the error a handler threw (retries exceeded, ...): look down the cause chain. */
+function todoWithin(error: unknown): Error | undefined {
+  let current = error;
+  for (let depth = 0; current instanceof Error && depth < 10; depth++) {
+    if (isTodoError(current)) return current;
+    current = (current as Error).cause;
+  }
+  return undefined;
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, type Admin, type KafkaConfig, type KafkaMessage } from 'kafkajs';
 import { inject } from 'vitest';
 import { defaultBrokers, kafkaConfig } from '../../workshop/config.ts';
+import { createTopicReliably } from './new-topic-race.ts';
 import { waitFor } from './wait.ts';
 
 declare module 'vitest' {
@@ -64,7 +65,7 @@ export class CheckContext {
   async createTopic(label: string, numPartitions = 1): Promise<string> {
     const topic = this.name(label);
     this.createdTopics.push(topic);
-    await (await this.admin()).createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: true });
+    await createTopicReliably(await this.admin(), topic, numPartitions);
     return topic;
   }
 

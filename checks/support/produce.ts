@@ -8,7 +8,8 @@ const producers = new WeakMap<CheckContext, Promise<Producer>>();
 function checkProducer(ctx: CheckContext): Promise<Producer> {
   let producer = producers.get(ctx);
   if (!producer) {
-    const created = ctx.kafka('check-producer').producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    // idempotent: a retried request never writes a message twice, so the check's data is exactly what it sent
+    const created = ctx.kafka('check-producer').producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 });
     ctx.onCleanup(() => created.disconnect());
     producer = created.connect().then(() => created);
     producers.set(ctx, producer);

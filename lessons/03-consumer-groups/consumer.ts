@@ -28,7 +28,7 @@ export interface ConsumerOptions {
 /**
  * Timings for a live monitor. kafkajs's defaults (a fetch may wait 5 s for data, a heartbeat
  * every 3 s) suit batch jobs; a monitor wants stop() to return at once and a second monitor
- * to get its partitions within a second. Pass them to kafka.consumer() next to the groupId.
+ * to get its partitions within a second.
  */
 export const LIVE_CONSUMER_SETTINGS = { maxWaitTimeInMs: 100, heartbeatInterval: 500 } satisfies Partial<ConsumerConfig>;
 
@@ -46,8 +46,8 @@ export class TransactionConsumer {
   protected readonly stats = new TransactionStatistics();
 
   constructor(protected readonly options: ConsumerOptions) {
-    this.groupId = options.groupId ?? DEFAULT_GROUP_ID;
-    this.consumer = todo('lesson-03 step 1: create a Kafka client from options.connection, then a consumer in the group this.groupId, with LIVE_CONSUMER_SETTINGS');
+    this.groupId = todo('lesson-03 step 1: choose the consumer group: options.groupId, or DEFAULT_GROUP_ID when the caller gave none');
+    this.consumer = new Kafka(options.connection).consumer({ groupId: this.groupId, ...LIVE_CONSUMER_SETTINGS });
   }
 
   /** Joins the group and starts processing; resolves once running, not when done. */

@@ -2,7 +2,6 @@ import { Kafka, type Consumer, type KafkaConfig, type Producer } from 'kafkajs';
 import { formatMoney } from '../../bank/format.ts';
 import type { Transaction, TransactionType } from '../../bank/transaction.ts';
 import { keyFor } from '../02-keys-and-partitions/keys.ts';
-import { ensureTopic } from '../02-keys-and-partitions/topic.ts';
 import { TransactionConsumer } from '../03-consumer-groups/consumer.ts';
 
 /** The fraud detector's own group: it reads every transaction, whatever the monitors do. */
@@ -57,14 +56,12 @@ export interface FraudDetectorOptions {
 export class FraudDetector {
   readonly alertsTopic: string;
   alertCount = 0;
-  protected readonly kafka: Kafka;
   protected readonly producer: Producer;
   protected readonly transactions: TransactionConsumer;
 
   constructor(protected readonly options: FraudDetectorOptions) {
     this.alertsTopic = options.alertsTopic ?? ALERTS_TOPIC;
-    this.kafka = new Kafka(options.connection);
-    this.producer = this.kafka.producer();
+    this.producer = new Kafka(options.connection).producer();
     this.transactions = new TransactionConsumer({
       connection: options.connection,
       topic: options.topic,
@@ -80,14 +77,8 @@ export class FraudDetector {
     return this.transactions.consumer;
   }
 
+  /** The alerts topic must exist (the demo creates it with lesson 02's ensureTopic). */
   async start(): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      await ensureTopic(admin, this.alertsTopic);
-    } finally {
-      await admin.disconnect();
-    }
     // the producer first: the first suspicious transaction may arrive as soon as the consumer runs
     await this.producer.connect();
     await this.transactions.start();
