@@ -100,9 +100,14 @@ export const lesson02 = defineLesson<Lesson02>({
       },
     },
     {
-      name: 'toMessage() keys each transaction by its account and carries it as JSON',
+      name: 'keyFor() and toMessage() key each transaction by its account and carry it as JSON',
       async run(lesson, ctx) {
         const transactions = sample().slice(0, 10);
+        // the simulator keys its sends with keyFor() directly, so it must stand on its own
+        for (const tx of transactions) {
+          const key = lesson.keyFor(tx);
+          expect(key, `keyFor(${tx.transaction_id}) returned ${JSON.stringify(key)}: it should be the account number as a string, "${tx.account}"`).toBe(String(tx.account));
+        }
         for (const { tx, message } of await sendAndReadBack(lesson, ctx, transactions)) {
           expect(message.key, `${tx.transaction_id} arrived with ${describeKey(message.key)}: its key should be its account number, "${tx.account}" (keyFor)`).toBe(String(tx.account));
           expect(JSON.parse(message.value!.toString('utf8')), `${tx.transaction_id}'s value differs from the transaction: use JSON.stringify(tx)`).toEqual(tx);
@@ -187,7 +192,8 @@ export const lesson02 = defineLesson<Lesson02>({
   wrongAnswers: [
     { fixture: 'one-partition-topic', rejectedBy: 'ensureTopic() creates the topic with 3 partitions and says it did', teaches: /1 partition\(s\).*Pass numPartitions/ },
     { fixture: 'ignores-created-flag', rejectedBy: 'ensureTopic() can run twice: the topic and its messages stay, and it returns false', teaches: /should return false: return what admin\.createTopics resolves to/ },
-    { fixture: 'keyed-by-transaction-id', rejectedBy: 'toMessage() keys each transaction by its account and carries it as JSON', teaches: /arrived with the key "TXN-\d+": its key should be its account number/ },
+    { fixture: 'keyed-by-transaction-id', rejectedBy: 'keyFor() and toMessage() key each transaction by its account and carry it as JSON', teaches: /keyFor\(TXN-\d+\) returned "TXN-\d+": it should be the account number/ },
+    { fixture: 'no-key', rejectedBy: 'keyFor() and toMessage() key each transaction by its account and carry it as JSON', teaches: /arrived with no key: its key should be its account number/ },
     { fixture: 'no-key', rejectedBy: "all of an account's transactions land in one partition: the one the Java client picks", teaches: /landed in partitions .*sent with no key.*key every message by its account/ },
     { fixture: 'no-key', rejectedBy: "each account's transactions are read back in the order they were sent", teaches: /order only within one partition/ },
     { fixture: 'constant-key', rejectedBy: 'the accounts spread over several partitions', teaches: /landed in partition \d, with the key "account"\. One key value means one partition/ },
