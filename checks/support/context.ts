@@ -3,6 +3,7 @@ import { Kafka, type Admin, type KafkaConfig, type KafkaMessage } from 'kafkajs'
 import { inject } from 'vitest';
 import { defaultBrokers, kafkaConfig } from '../../workshop/config.ts';
 import { createTopicReliably } from './new-topic-race.ts';
+import { disconnectClients } from './tracked-kafkajs.ts';
 import { waitFor } from './wait.ts';
 
 declare module 'vitest' {
@@ -135,6 +136,8 @@ export class CheckContext {
   /** Runs the cleanups in reverse order; never throws, so the check's own failure stays visible. */
   async close(): Promise<void> {
     for (const cleanup of this.cleanups.reverse()) await Promise.resolve().then(cleanup).catch(() => undefined);
+    // whatever the learner's code connected with this run's names and left open
+    await disconnectClients(this.runId);
     if (this.createdTopics.length > 0) {
       const admin = await this.admin().catch(() => undefined);
       // a topic the learner's code was meant to create may not exist (an untouched stub):

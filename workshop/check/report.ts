@@ -29,11 +29,15 @@ export function createOutcomePrinter(print: (line: string) => void): (outcome: C
   };
 }
 
+/** "3 passed, 1 failed, 2 not done yet" */
+export function countsText(result: LessonResult): string {
+  const { passed, failed, todo } = countOutcomes(result);
+  return [`${passed} passed`, `${failed} failed`, ...(todo > 0 ? [`${todo} not done yet`] : [])].join(', ');
+}
+
 export function lessonSummary(lesson: Lesson, result: LessonResult, next: Lesson | undefined): string[] {
   const lines = result.fileErrors.map((error) => `  ❌ ${lesson.id} could not run:\n${indent(error)}`);
-  const { passed, failed, todo } = countOutcomes(result);
-  const counts = [`${passed} passed`, `${failed} failed`, ...(todo > 0 ? [`${todo} not done yet`] : [])].join(', ');
-  lines.push('', `${lesson.id}: ${counts}`);
+  lines.push('', `${lesson.id}: ${countsText(result)}`);
   if (isGreen(result)) {
     lines.push(`🎉 ${lesson.id} is done. Compare your code with ${displayPath(lesson.solutionDir)}/.`);
     lines.push(next ? `👉 Next: npm run check ${next.id}  (read ${displayPath(next.lessonDir)}/README.md first)` : '🏁 That was the last lesson. Well done!');

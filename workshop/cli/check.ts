@@ -4,6 +4,7 @@ import { createOutcomePrinter, lessonHeader, lessonSummary } from '../check/repo
 import { runLessonChecks } from '../check/run-lesson.ts';
 import { ConfigError } from '../config.ts';
 import { findLesson, listLessons, type Lesson } from '../lessons.ts';
+import { recordCheck } from '../state.ts';
 import { runCli } from './run-cli.ts';
 
 export interface CheckArgs {
@@ -55,6 +56,7 @@ async function checkLesson(lesson: Lesson, brokers: string[], target: 'lessons' 
     onOutcome: alone ? printOutcome : (outcome) => buffered.push(outcome),
     onConsole: (text) => print(text.trimEnd().split('\n').map((line) => `     │ ${line}`).join('\n')),
   });
+  if (target === 'lessons') recordCheck(result); // for npm run progress and watch
   if (!alone) {
     if (isGreen(result)) print(`✅ ${lesson.id} · ${lesson.title} — ${result.outcomes.length}/${result.outcomes.length} checks pass`);
     else {
