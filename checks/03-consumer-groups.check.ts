@@ -57,8 +57,6 @@ function consumerRun(lesson: Lesson03, ctx: CheckContext, topic: string, options
       malformed.push({ error, where });
     },
   });
-  // the learner's stop() first; the consumer's own disconnect in case stop() is not written yet
-  ctx.onCleanup(() => consumer.consumer?.disconnect());
   ctx.onCleanup(() => consumer.stop());
   const watch = new ConsumerWatch(consumer.consumer, topic);
   return {

@@ -72,7 +72,6 @@ function detection(lesson: Lesson04, ctx: CheckContext, topic: string, options: 
     onTransaction: (tx) => seen.push(tx),
     onAlert: (alert) => alerts.push(alert),
   });
-  ctx.onCleanup(() => detector.consumer?.disconnect());
   ctx.onCleanup(() => detector.stop());
   const watch = new ConsumerWatch(detector.consumer, topic);
   return {
