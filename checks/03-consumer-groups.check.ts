@@ -65,21 +65,28 @@ function consumerRun(lesson: Lesson03, ctx: CheckContext, topic: string, options
     malformed,
     watch,
     ids: () => seen.map((s) => s.tx.transaction_id),
-    until: async (done, expected, lastSeen) => {
-      await waitFor(
-        () => {
-          if (done()) return true;
-          if (options.fromBeginning && watch.readsNothing()) {
-            throw new Error(
-              `the consumer fetched ${watch.fetches} times and got none of the transactions already on the topic. A group with no committed offsets starts at the end of the topic unless it subscribes with fromBeginning: true: pass options.fromBeginning to subscribe`,
-            );
-          }
-          return watch.failIfCrashed();
-        },
-        { timeoutMs: WAIT_MS, expected, lastSeen },
-      );
-    },
+    until: (done, expected, lastSeen) =>
+      watch.until(done, {
+        timeoutMs: WAIT_MS,
+        expected,
+        lastSeen,
+        readsNothing: options.fromBeginning
+          ? () =>
+              `the consumer fetched ${watch.fetches} times and got none of the transactions already on the topic. A group with no committed offsets starts at the end of the topic unless it subscribes with fromBeginning: true: pass options.fromBeginning to subscribe`
+          : undefined,
+      }),
   };
+}
+
+/** The learner's consumer (constructed first, so a stub fails at once) on a fresh topic that already holds `sent`, started. */
+async function startedOn(lesson: Lesson03, ctx: CheckContext, sent: Transaction[], options: Omit<RunOptions, 'groupId'>) {
+  const topic = ctx.name('transactions');
+  const groupId = ctx.name('transaction-monitor');
+  const run = consumerRun(lesson, ctx, topic, { ...options, groupId });
+  await ctx.createTopic('transactions', PARTITIONS);
+  await sendTransactions(ctx, topic, sent, PARTITIONS);
+  await run.consumer.start();
+  return { topic, groupId, run };
 }
 
 const sample = (count: number, seed: number) => generateTransactions(count, { seed, accounts: 12 });
@@ -101,12 +108,8 @@ export const lesson03 = defineLesson<Lesson03>({
       name: 'reads every transaction on the topic exactly once, from the beginning',
       timeoutMs: SLOW_CONSUMER_TIMEOUT_MS,
       async run(lesson, ctx) {
-        const topic = ctx.name('transactions');
-        const run = consumerRun(lesson, ctx, topic, { groupId: ctx.name('transaction-monitor'), fromBeginning: true });
-        await ctx.createTopic('transactions', PARTITIONS);
         const sent = sample(30, 301);
-        await sendTransactions(ctx, topic, sent, PARTITIONS);
-        await run.consumer.start();
+        const { run } = await startedOn(lesson, ctx, sent, { fromBeginning: true });
         await run.until(
           () => run.seen.length >= sent.length,
           `all ${sent.length} transactions to reach onTransaction`,
@@ -135,12 +138,8 @@ export const lesson03 = defineLesson<Lesson03>({
       name: 'keeps the real-time statistics exactly',
       timeoutMs: SLOW_CONSUMER_TIMEOUT_MS,
       async run(lesson, ctx) {
-        const topic = ctx.name('transactions');
-        const run = consumerRun(lesson, ctx, topic, { groupId: ctx.name('transaction-monitor'), fromBeginning: true });
-        await ctx.createTopic('transactions', PARTITIONS);
         const sent = sample(40, 302);
-        await sendTransactions(ctx, topic, sent, PARTITIONS);
-        await run.consumer.start();
+        const { run } = await startedOn(lesson, ctx, sent, { fromBeginning: true });
         await run.until(() => run.consumer.processedCount >= sent.length, `processedCount to reach ${sent.length}`, () => `processedCount ${run.consumer.processedCount}`);
         await run.consumer.stop();
         expect(run.consumer.statistics(), 'statistics() differs from the statistics of the transactions on the topic: record each transaction in this.stats exactly once').toEqual(statisticsOf(sent));
@@ -150,12 +149,8 @@ export const lesson03 = defineLesson<Lesson03>({
       name: 'starts at the end of the topic when fromBeginning is false',
       timeoutMs: SLOW_CONSUMER_TIMEOUT_MS,
       async run(lesson, ctx) {
-        const topic = ctx.name('transactions');
-        const run = consumerRun(lesson, ctx, topic, { groupId: ctx.name('transaction-monitor'), fromBeginning: false });
-        await ctx.createTopic('transactions', PARTITIONS);
         const [old, fresh] = [sample(12, 303), sample(12, 304)];
-        await sendTransactions(ctx, topic, old, PARTITIONS);
-        await run.consumer.start();
+        const { topic, run } = await startedOn(lesson, ctx, old, { fromBeginning: false });
         await run.watch.firstFetch('the consumer');
         await sendTransactions(ctx, topic, fresh, PARTITIONS);
         const freshIds = new Set(fresh.map((tx) => tx.transaction_id));
@@ -176,13 +171,8 @@ export const lesson03 = defineLesson<Lesson03>({
       name: 'stop() commits what was processed: committed offsets equal the end offsets',
       timeoutMs: SLOW_CONSUMER_TIMEOUT_MS,
       async run(lesson, ctx) {
-        const topic = ctx.name('transactions');
-        const groupId = ctx.name('transaction-monitor');
-        const run = consumerRun(lesson, ctx, topic, { groupId, fromBeginning: true });
-        await ctx.createTopic('transactions', PARTITIONS);
         const sent = sample(30, 305);
-        await sendTransactions(ctx, topic, sent, PARTITIONS);
-        await run.consumer.start();
+        const { topic, groupId, run } = await startedOn(lesson, ctx, sent, { fromBeginning: true });
         await run.until(() => run.seen.length >= sent.length, `all ${sent.length} transactions to reach onTransaction`, () => `${run.seen.length} arrived`);
         await run.consumer.stop();
         const [ends, committed] = [await ctx.endOffsets(topic), await ctx.committedOffsets(groupId, topic)];
@@ -201,13 +191,8 @@ export const lesson03 = defineLesson<Lesson03>({
       name: 'a restart in the same group receives only new transactions',
       timeoutMs: SLOW_CONSUMER_TIMEOUT_MS,
       async run(lesson, ctx) {
-        const topic = ctx.name('transactions');
-        const groupId = ctx.name('transaction-monitor');
-        const first = consumerRun(lesson, ctx, topic, { groupId, fromBeginning: true, label: 'monitor-1' });
-        await ctx.createTopic('transactions', PARTITIONS);
         const [old, fresh] = [sample(15, 306), sample(15, 307)];
-        await sendTransactions(ctx, topic, old, PARTITIONS);
-        await first.consumer.start();
+        const { topic, groupId, run: first } = await startedOn(lesson, ctx, old, { fromBeginning: true, label: 'monitor-1' });
         await first.until(() => first.seen.length >= old.length, `all ${old.length} transactions to reach the first run`, () => `${first.seen.length} arrived`);
         await first.consumer.stop();
 
@@ -233,14 +218,13 @@ export const lesson03 = defineLesson<Lesson03>({
       name: 'stop() in mid-stream commits exactly what was processed, and a restart picks up right there',
       timeoutMs: SLOW_CONSUMER_TIMEOUT_MS,
       async run(lesson, ctx) {
-        const topic = ctx.name('transactions');
-        const groupId = ctx.name('transaction-monitor');
         let release!: () => void;
         const gate = new Promise<void>((resolve) => (release = resolve));
+        ctx.onCleanup(() => release());
         let held = false;
+        const sent = sample(30, 308);
         // the 5th transaction is held until stop() has been called: a stop in the middle of a batch
-        const first = consumerRun(lesson, ctx, topic, {
-          groupId,
+        const { topic, groupId, run: first } = await startedOn(lesson, ctx, sent, {
           fromBeginning: true,
           label: 'monitor-1',
           beforeSeen: async (_tx, index) => {
@@ -249,11 +233,6 @@ export const lesson03 = defineLesson<Lesson03>({
             await gate;
           },
         });
-        ctx.onCleanup(release);
-        await ctx.createTopic('transactions', PARTITIONS);
-        const sent = sample(30, 308);
-        await sendTransactions(ctx, topic, sent, PARTITIONS);
-        await first.consumer.start();
         await first.until(() => held, 'the 5th transaction to reach onTransaction', () => `${first.seen.length} arrived`);
         const stopping = first.consumer.stop();
         release();

@@ -79,20 +79,16 @@ function detection(lesson: Lesson04, ctx: CheckContext, topic: string, options: 
     seen,
     alerts,
     watch,
-    async until(count, what) {
-      await waitFor(
-        () => {
-          if (seen.length >= count) return true;
-          if (options.fromBeginning && watch.readsNothing()) {
-            throw new Error(
-              `the fraud detector fetched ${watch.fetches} times and got none of the ${count} transactions ${what}. A new group starts at the end of the topic unless it subscribes from the beginning: pass options.fromBeginning on to the TransactionConsumer`,
-            );
-          }
-          return watch.failIfCrashed();
-        },
-        { timeoutMs: WAIT_MS, expected: `the fraud detector to inspect the ${count} transactions ${what}`, lastSeen: () => `onTransaction was called ${seen.length} times` },
-      );
-    },
+    until: (count, what) =>
+      watch.until(() => seen.length >= count, {
+        timeoutMs: WAIT_MS,
+        expected: `the fraud detector to inspect the ${count} transactions ${what}`,
+        lastSeen: () => `onTransaction was called ${seen.length} times`,
+        readsNothing: options.fromBeginning
+          ? () =>
+              `the fraud detector fetched ${watch.fetches} times and got none of the ${count} transactions ${what}. A new group starts at the end of the topic unless it subscribes from the beginning: pass options.fromBeginning on to the TransactionConsumer`
+          : undefined,
+      }),
   };
 }
 

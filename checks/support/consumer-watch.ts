@@ -43,6 +43,21 @@ export class ConsumerWatch {
     return this.fetches >= 3 && this.batches === 0;
   }
 
+  /**
+   * Waits until `done()`, failing at once when the consumer crashed, or, when `readsNothing`
+   * is given, with that message once it is clear the consumer reads from the end.
+   */
+  async until(done: () => boolean, options: { timeoutMs: number; expected: string; lastSeen: () => string; readsNothing?: () => string }): Promise<void> {
+    await waitFor(
+      () => {
+        if (done()) return true;
+        if (options.readsNothing !== undefined && this.readsNothing()) throw new Error(options.readsNothing());
+        return this.failIfCrashed();
+      },
+      options,
+    );
+  }
+
   /** Resolves once the consumer has fetched at least once: from then on it reads from a fixed position. */
   async firstFetch(what: string): Promise<void> {
     await waitFor(() => (this.fetches > 0 ? true : this.failIfCrashed()), { timeoutMs: 8000, expected: `${what} to fetch from the broker after start()` });
