@@ -3,7 +3,7 @@ import { generateTransactions } from '../bank/generator.ts';
 import { statisticsOf } from '../bank/statistics.ts';
 import type { Transaction } from '../bank/transaction.ts';
 import type * as Lesson from '../solutions/03-consumer-groups/consumer.ts';
-import { ConsumerWatch, groupMembers } from './support/consumer-watch.ts';
+import { CONSUMER_WAIT_MS, ConsumerWatch, groupMembers, SLOW_CONSUMER_TIMEOUT_MS } from './support/consumer-watch.ts';
 import type { CheckContext } from './support/context.ts';
 import { defineLesson, registerLesson } from './support/lesson-checks.ts';
 import { sendMessages, sendTransactions } from './support/produce.ts';
@@ -13,12 +13,6 @@ type Lesson03 = typeof Lesson;
 type Where = Lesson.MessagePosition;
 
 const PARTITIONS = 3;
-const WAIT_MS = 5000;
-/**
- * Room for a correct consumer on kafkajs's default timings (a stop() can take 5 s), so it
- * passes, only slowly; a broken one fails sooner, at a bounded wait with a message.
- */
-const SLOW_CONSUMER_TIMEOUT_MS = 25_000;
 
 /** One TransactionConsumer of the learner's, with everything it reported. */
 interface Run {
@@ -67,7 +61,7 @@ function consumerRun(lesson: Lesson03, ctx: CheckContext, topic: string, options
     ids: () => seen.map((s) => s.tx.transaction_id),
     until: (done, expected, lastSeen) =>
       watch.until(done, {
-        timeoutMs: WAIT_MS,
+        timeoutMs: CONSUMER_WAIT_MS,
         expected,
         lastSeen,
         readsNothing: options.fromBeginning
@@ -300,7 +294,7 @@ export const lesson03 = defineLesson<Lesson03>({
         await sendTransactions(ctx, topic, sent, PARTITIONS);
         const total = () => runs[0].seen.length + runs[1].seen.length;
         await waitFor(() => (total() >= sent.length ? true : runs[0].watch.failIfCrashed() ?? runs[1].watch.failIfCrashed()), {
-          timeoutMs: WAIT_MS,
+          timeoutMs: CONSUMER_WAIT_MS,
           expected: `the two consumers to process all ${sent.length} transactions between them`,
           lastSeen: () => `${total()} processed`,
         });

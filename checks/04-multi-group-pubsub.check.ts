@@ -2,22 +2,15 @@ import { expect } from 'vitest';
 import { generateTransactions } from '../bank/generator.ts';
 import type { Transaction, TransactionType } from '../bank/transaction.ts';
 import type * as Lesson from '../solutions/04-multi-group-pubsub/fraud.ts';
-import { ConsumerWatch, groupMembers } from './support/consumer-watch.ts';
+import { CONSUMER_WAIT_MS, ConsumerWatch, groupMembers, SLOW_CONSUMER_TIMEOUT_MS } from './support/consumer-watch.ts';
 import type { CheckContext } from './support/context.ts';
 import { GroupReader } from './support/group-reader.ts';
 import { defineLesson, registerLesson } from './support/lesson-checks.ts';
 import { sendTransactions } from './support/produce.ts';
-import { waitFor } from './support/wait.ts';
 
 type Lesson04 = typeof Lesson;
 
 const PARTITIONS = 3;
-const WAIT_MS = 5000;
-/**
- * Room for a correct consumer on kafkajs's default timings (a stop() can take 5 s), so it
- * passes, only slowly; a broken one fails sooner, at a bounded wait with a message.
- */
-const SLOW_CONSUMER_TIMEOUT_MS = 25_000;
 /** The README's rule, written out again so the check does not trust the learner's version of it. */
 const LIMIT = 750;
 const flaggedByTheRule = (tx: Transaction) => tx.type === 'withdrawal' && tx.amount < -LIMIT;
@@ -81,7 +74,7 @@ function detection(lesson: Lesson04, ctx: CheckContext, topic: string, options: 
     watch,
     until: (count, what) =>
       watch.until(() => seen.length >= count, {
-        timeoutMs: WAIT_MS,
+        timeoutMs: CONSUMER_WAIT_MS,
         expected: `the fraud detector to inspect the ${count} transactions ${what}`,
         lastSeen: () => `onTransaction was called ${seen.length} times`,
         readsNothing: options.fromBeginning

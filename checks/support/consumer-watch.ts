@@ -3,6 +3,15 @@ import { isTodoError } from '../../workshop/todo.ts';
 import type { CheckContext } from './context.ts';
 import { waitFor } from './wait.ts';
 
+/** How long a check waits for the learner's consumer to get somewhere: plenty, as it usually takes a tenth of that. */
+export const CONSUMER_WAIT_MS = 5000;
+
+/**
+ * Room for a correct consumer on kafkajs's default timings (a stop() can take 5 s), so it
+ * passes, only slowly; a broken one fails sooner, at a bounded wait with a message.
+ */
+export const SLOW_CONSUMER_TIMEOUT_MS = 25_000;
+
 /**
  * Follows a learner's kafkajs consumer through its instrumentation events: which partitions
  * the group gave it, how many fetches it has made, and whether it crashed. A check uses them
