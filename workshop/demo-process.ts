@@ -24,7 +24,6 @@ export type DemoProgram = 'simulator' | 'monitor' | 'fraud';
 export class DemoProcess {
   readonly lines: OutputLine[] = [];
   stderr = '';
-  readonly exited: Promise<Exit>;
   private exit: Exit | undefined;
   private readonly events = new EventEmitter();
   private readonly child: ChildProcess;
@@ -50,17 +49,10 @@ export class DemoProcess {
     this.child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
       this.stderr += chunk;
     });
-    this.exited = new Promise((resolve) => {
-      this.child.once('close', (code, signal) => {
-        this.exit = { code, signal };
-        this.events.emit('change');
-        resolve(this.exit);
-      });
+    this.child.once('close', (code, signal) => {
+      this.exit = { code, signal };
+      this.events.emit('change');
     });
-  }
-
-  get pid(): number | undefined {
-    return this.child.pid;
   }
 
   /** The text of every line matching `pattern`. */
