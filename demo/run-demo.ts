@@ -5,6 +5,23 @@ import { kafkaConfig } from '../workshop/config.ts';
 import { parseFlags, usage, type FlagSpec, type Flags } from './args.ts';
 import { codeSource, notDoneYet, type CodeSource } from './lesson-code.ts';
 
+/**
+ * The demo programs run for a long time, so a broker that restarts must not end them. The
+ * workshop's usual settings give up after about a second, which suits a check; these keep
+ * reconnecting, every 2 s at most, for about half a minute. kafkajs retries a connection that
+ * many times before a send fails or a consumer restarts. A missing broker is still reported at
+ * once: the broker is looked for, with no retries, before any of these clients exists.
+ */
+export const RIDE_OUT_RESTARTS = { retries: 20, initialRetryTime: 300, maxRetryTime: 2000 } as const;
+
+/** Roughly how long a broker may be gone before the demo programs give up: the pauses between the retries, added up. */
+export const RIDE_OUT_SECONDS = Math.round(
+  Array.from({ length: RIDE_OUT_RESTARTS.retries }).reduce<number>(
+    (total, _, i) => total + Math.min(RIDE_OUT_RESTARTS.initialRetryTime * 2 ** i, RIDE_OUT_RESTARTS.maxRetryTime),
+    0,
+  ) / 1000,
+);
+
 /** Every demo program takes --solution: run the reference instead of the learner's lessons. */
 export const SOLUTION_FLAG = { solution: { kind: 'switch', help: 'run the reference solutions/ instead of your lessons/' } } as const;
 
@@ -14,7 +31,7 @@ export interface Demo<S extends FlagSpec> {
   brokers: string[];
   /** kafkajs settings for one client of this program, with a client id Kafka UI can show. */
   connection(role: string): KafkaConfig;
-  /** Aborted by the first Ctrl+C: time to stop consuming, flush, and report. */
+  /** Aborted by the first Ctrl+C (SIGINT) or SIGTERM: time to stop consuming, flush, and report. */
   stop: AbortSignal;
 }
 
@@ -42,7 +59,7 @@ export function runDemo<S extends FlagSpec & typeof SOLUTION_FLAG>(
           flags,
           source: codeSource(flags.solution as boolean | undefined),
           brokers,
-          connection: (role) => kafkaConfig(`${clientPrefix}-${role}`, brokers),
+          connection: (role) => ({ ...kafkaConfig(`${clientPrefix}-${role}`, brokers), retry: RIDE_OUT_RESTARTS }),
           stop,
         });
       } catch (error) {
@@ -54,7 +71,7 @@ export function runDemo<S extends FlagSpec & typeof SOLUTION_FLAG>(
   );
 }
 
-/** Resolves when the program is asked to stop (Ctrl+C). */
+/** Resolves when the program is asked to stop (Ctrl+C or SIGTERM). */
 export function stopRequested(stop: AbortSignal): Promise<void> {
   return new Promise((resolve) => (stop.aborted ? resolve() : stop.addEventListener('abort', () => resolve(), { once: true })));
 }

@@ -1,8 +1,9 @@
-import { Kafka } from 'kafkajs';
+import { Kafka, Partitioners, type PartitionMetadata } from 'kafkajs';
 import { formatTransactionShort } from '../bank/format.ts';
 import { createTransactionGenerator } from '../bank/generator.ts';
 import { loadLesson, type CodeSource } from './lesson-code.ts';
-import { runDemo, SOLUTION_FLAG, whoseCode } from './run-demo.ts';
+import { isBrokerLoss } from './broker-loss.ts';
+import { RIDE_OUT_SECONDS, runDemo, SOLUTION_FLAG, whoseCode } from './run-demo.ts';
 import { DEFAULT_PARTITIONS as PARTITIONS, DEFAULT_RATE, DEFAULT_TOPIC } from './defaults.ts';
 import { streamTransactions } from './stream.ts';
 
@@ -54,11 +55,14 @@ runDemo('npm run simulator', spec, async ({ flags, source, brokers, connection, 
   console.log(`📡 Connecting to Kafka at ${brokers.join(',')}`);
   const admin = new Kafka(connection('admin')).admin();
   await admin.connect();
+  let partitions: number;
   try {
     if (await ensureTopic(admin, topic, PARTITIONS)) console.log(`🆕 Created topic ${topic} with ${PARTITIONS} partitions`);
+    partitions = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions.length ?? PARTITIONS;
   } finally {
     await admin.disconnect();
   }
+  const partitionOf = partitionLanes(partitions);
   await producer.connect();
   console.log(`📨 Publishing to topic: ${topic}`);
   console.log(`⏱️  Rate: ${describeRate(rate)}`);
@@ -68,6 +72,7 @@ runDemo('npm run simulator', spec, async ({ flags, source, brokers, connection, 
   console.log('');
 
   let result;
+  let confirmed = 0;
   try {
     result = await streamTransactions({
       rate,
@@ -75,14 +80,25 @@ runDemo('npm run simulator', spec, async ({ flags, source, brokers, connection, 
       stop,
       next: createTransactionGenerator({ seed: flags.seed }),
       send: (tx) => producer.send(tx, keyFor(tx)),
+      // One send at a time per partition. When a request fails, kafkajs 2.2.4's idempotent producer
+      // gives its sequence number to the next send to that partition. If the broker had stored the
+      // failed request after all (it died before answering), it takes that next send for a repeat
+      // and drops it, and the retry then stores the first one twice. In order, per partition, that
+      // cannot happen, and each account's transactions stay in order even through a broker restart.
+      laneOf: (tx) => partitionOf(keyFor(tx)),
       onSent: (tx, sent) => {
+        confirmed = sent;
         if (sent % REPORT_EVERY === 0) console.log(`✅ Sent ${sent} transactions | Latest: ${formatTransactionShort(tx)}`);
       },
     });
   } catch (error) {
     // the send's error is the one to report, even when close() fails too
     await producer.close().catch(() => undefined);
-    throw error;
+    if (!isBrokerLoss(error)) throw error;
+    throw new Error(
+      `lost the Kafka broker at ${brokers.join(',')}: it did not come back within about ${RIDE_OUT_SECONDS} s (${(error as Error).message}). ` +
+        `The ${confirmed} transactions Kafka confirmed are stored. Start the broker again (npm run kafka, or docker compose up -d), then the simulator.`,
+    );
   }
   await producer.close();
 
@@ -92,3 +108,16 @@ runDemo('npm run simulator', spec, async ({ flags, source, brokers, connection, 
   console.log(`🛑 Stopped. Sent ${result.sent} transactions to ${topic} in ${seconds.toFixed(1)} s (${(result.sent / Math.max(seconds, 0.001)).toFixed(1)} per second)`);
   console.log(RULE);
 });
+
+/** The partition kafkajs's default partitioner picks for a key on a topic of `numPartitions`. */
+function partitionLanes(numPartitions: number): (key: string) => number {
+  const partitioner = Partitioners.DefaultPartitioner();
+  const partitionMetadata: PartitionMetadata[] = Array.from({ length: numPartitions }, (_, partitionId) => ({
+    partitionId,
+    leader: 0,
+    partitionErrorCode: 0,
+    replicas: [0],
+    isr: [0],
+  }));
+  return (key) => partitioner({ topic: '', partitionMetadata, message: { key, value: null } });
+}

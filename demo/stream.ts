@@ -9,6 +9,11 @@ export interface StreamOptions {
   stop: AbortSignal;
   next: () => Transaction;
   send: (tx: Transaction) => Promise<unknown>;
+  /**
+   * Sends in the same lane go one at a time, in order; different lanes overlap. The simulator's
+   * lane is the partition: see `partitionLanes`. Without it, every send overlaps the others.
+   */
+  laneOf?: (tx: Transaction) => number;
   /** Called as Kafka confirms each one, with how many are confirmed so far. */
   onSent?: (tx: Transaction, sent: number) => void;
 }
@@ -23,13 +28,15 @@ const MAX_IN_FLIGHT = 1000;
 
 /**
  * Sends transactions at a steady rate. Each one is due at start + i / rate, so the rate holds
- * even when a send takes longer than the gap between two; sends overlap instead of queueing.
- * On stop (or after `count`) no new send starts, and every one already started is awaited:
- * nothing that was sent is lost. The first failed send ends the stream with its error.
+ * even when a send takes longer than the gap between two; sends overlap instead of queueing,
+ * except within a lane. On stop (or after `count`) no new send starts, and every one already
+ * started is awaited: nothing that was sent is lost. The first failed send ends the stream
+ * with its error, and nothing queued behind it in its lane is sent.
  */
 export async function streamTransactions(options: StreamOptions): Promise<StreamResult> {
   const started = performance.now();
-  const inFlight = new Set<Promise<unknown>>();
+  const inFlight = new Set<Promise<void>>();
+  const laneTails = new Map<number, Promise<void>>();
   let sent = 0;
   let failure: { error: unknown } | undefined;
 
@@ -40,18 +47,26 @@ export async function streamTransactions(options: StreamOptions): Promise<Stream
     if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
 
     const tx = options.next();
-    // async wrapper: a send that throws at once (say, an unfinished todo) fails like any other
-    const sending = (async () => options.send(tx))().then(
-      () => {
-        sent += 1;
-        options.onSent?.(tx, sent);
-      },
-      (error: unknown) => {
+    const lane = options.laneOf?.(tx);
+    const ahead = lane === undefined ? undefined : laneTails.get(lane);
+    const sending = (async () => {
+      await ahead;
+      if (failure) return;
+      try {
+        await options.send(tx);
+      } catch (error) {
         failure ??= { error };
-      },
-    );
+        return;
+      }
+      sent += 1;
+      options.onSent?.(tx, sent);
+    })();
     inFlight.add(sending);
-    void sending.finally(() => inFlight.delete(sending));
+    if (lane !== undefined) laneTails.set(lane, sending);
+    void sending.finally(() => {
+      inFlight.delete(sending);
+      if (lane !== undefined && laneTails.get(lane) === sending) laneTails.delete(lane);
+    });
   }
 
   await Promise.all(inFlight);

@@ -3,14 +3,17 @@ import { Kafka, type Admin, type KafkaConfig, type KafkaMessage } from 'kafkajs'
 import { inject } from 'vitest';
 import { defaultBrokers, kafkaConfig } from '../../workshop/config.ts';
 import { createTopicReliably } from './new-topic-race.ts';
-import { disconnectClients } from './tracked-kafkajs.ts';
-import { waitFor } from './wait.ts';
+import { disconnectClients, releaseHandlers } from './tracked-kafkajs.ts';
+import { waitFor, within } from './wait.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     brokers: string[];
   }
 }
+
+/** A cleanup that takes longer (a learner's stop() that hangs) is left behind. */
+const CLEANUP_TIMEOUT_MS = 5000;
 
 /** A message as the check read it back from the broker. */
 export interface ReadMessage {
@@ -133,9 +136,16 @@ export class CheckContext {
     return messages.sort((a, b) => a.partition - b.partition || Number(a.offset) - Number(b.offset));
   }
 
-  /** Runs the cleanups in reverse order; never throws, so the check's own failure stays visible. */
+  /**
+   * Runs the cleanups in reverse order, each for at most a few seconds; never throws, so the
+   * check's own failure stays visible. The learner's message handlers are let go of first: a
+   * consumer cannot stop while its handler never returns.
+   */
   async close(): Promise<void> {
-    for (const cleanup of this.cleanups.reverse()) await Promise.resolve().then(cleanup).catch(() => undefined);
+    releaseHandlers(this.runId);
+    for (const cleanup of this.cleanups.reverse()) {
+      await within(Promise.resolve().then(cleanup), CLEANUP_TIMEOUT_MS, 'cleanup took too long').catch(() => undefined);
+    }
     // whatever the learner's code connected with this run's names and left open
     await disconnectClients(this.runId);
     if (this.createdTopics.length > 0) {

@@ -19,7 +19,8 @@ export class TransactionProducer {
     connection: KafkaConfig,
     private readonly topic: string,
   ) {
-    this.producer = new Kafka(connection).producer();
+    // idempotent: when kafkajs retries a send whose answer was lost, the broker keeps one copy, not two
+    this.producer = new Kafka(connection).producer({ idempotent: true });
   }
 
   async connect(): Promise<void> {

@@ -3,8 +3,8 @@ const REPEATED_INTERRUPT_MS = 1000;
 
 export interface CliOptions {
   /**
-   * For long-running programs (the demo): the first Ctrl+C aborts the signal handed to main,
-   * so it can finish its work and report; a second Ctrl+C still ends the process at once.
+   * For long-running programs (the demo): the first Ctrl+C (or a SIGTERM) aborts the signal
+   * handed to main, so it can finish its work and report; a second Ctrl+C still ends the process at once.
    */
   gracefulStop?: boolean;
 }
@@ -33,6 +33,10 @@ export function runCli(main: (args: string[], interrupted: AbortSignal) => Promi
     process.stderr.write('\nStopped (Ctrl+C).\n');
     process.exit(130);
   });
+  if (options.gracefulStop) {
+    // `docker stop`, systemd and `kill` ask with SIGTERM: the same graceful stop as Ctrl+C
+    process.on('SIGTERM', () => interrupt.abort());
+  }
   main(process.argv.slice(2), interrupt.signal).then(
     (code) => exitAfterOutput(code ?? 0),
     (error: unknown) => {
