@@ -19,7 +19,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['tests/**/*.test.ts'] } },
+      // tests/faults/ is the slow suite: npm run test:faults (vitest.faults.config.ts)
+      { extends: true, test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: ['tests/faults/**'] } },
       lessonChecks('solutions', { WORKSHOP_TARGET: 'solutions', WORKSHOP_MODE: 'check' }),
       lessonChecks('stubs', { WORKSHOP_TARGET: 'lessons', WORKSHOP_MODE: 'stub' }),
       lessonChecks('wrong-answers', { WORKSHOP_MODE: 'wrong-answers' }),

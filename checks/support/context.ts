@@ -37,8 +37,12 @@ export class CheckContext {
   private readonly createdTopics: string[] = [];
   private adminClient: Admin | undefined;
 
-  constructor(readonly lessonId: string) {
-    this.brokers = providedBrokers() ?? defaultBrokers();
+  /** `brokers` defaults to the test run's broker; a fault test passes the one it may kill. */
+  constructor(
+    readonly lessonId: string,
+    brokers?: string[],
+  ) {
+    this.brokers = brokers ?? providedBrokers() ?? defaultBrokers();
   }
 
   /** A unique name such as "lesson-01-transactions-1a2b3c4d". */

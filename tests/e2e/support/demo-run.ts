@@ -12,10 +12,10 @@ export interface DemoRun {
 
 /**
  * One test's share of the demo: its own names (tests run side by side) and its own children,
- * all stopped when the test ends, pass or fail.
+ * all stopped when the test ends, pass or fail. `brokers` defaults to the test run's broker.
  */
-export function demoRun(onTestFinished: (cleanup: () => Promise<void>) => void): DemoRun {
-  const ctx = new CheckContext('demo-e2e');
+export function demoRun(onTestFinished: (cleanup: () => Promise<void>) => void, brokers?: string[]): DemoRun {
+  const ctx = new CheckContext('demo-e2e', brokers);
   const children: DemoProcess[] = [];
   onTestFinished(async () => {
     children.forEach((child) => child.kill());
