@@ -11,13 +11,13 @@ export interface CliRun {
 
 /**
  * Runs a workshop CLI the way `npm run` does (through workshop/cli/launch.mjs), as a real
- * child process, and collects what it printed. A run still going after `killAfterMs` is
- * killed, so a hang fails the test instead of stalling the suite.
+ * child process in `cwd` (this project, or a copy of it), and collects what it printed. A run
+ * still going after `killAfterMs` is killed, so a hang fails the test instead of stalling the suite.
  */
-export function runWorkshopCli(script: string, args: string[], env: NodeJS.ProcessEnv, killAfterMs = 30_000): Promise<CliRun> {
+export function runWorkshopCli(script: string, args: string[], env: NodeJS.ProcessEnv, killAfterMs = 30_000, cwd = PROJECT_ROOT): Promise<CliRun> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['workshop/cli/launch.mjs', script, ...args], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['workshop/cli/launch.mjs', script, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let output = '';
