@@ -68,9 +68,9 @@ export class DemoProcess {
     });
   }
 
-  /** Ctrl+C, then waits for the program to finish its shutdown. */
-  async interrupt(timeoutMs = 15_000): Promise<Exit> {
-    if (!this.exit) this.child.kill('SIGINT');
+  /** Ctrl+C (or, with `signal`, say a SIGTERM from `docker stop`), then waits for the program to finish its shutdown. */
+  async interrupt(timeoutMs = 15_000, signal: NodeJS.Signals = 'SIGINT'): Promise<Exit> {
+    if (!this.exit) this.child.kill(signal);
     return this.waitForExit(timeoutMs);
   }
 

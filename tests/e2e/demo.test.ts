@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { decodeTransaction } from '../../bank/codec.ts';
 import { generateTransactions } from '../../bank/generator.ts';
 import { statisticsOf } from '../../bank/statistics.ts';
 import { partitionFor } from '../../solutions/02-keys-and-partitions/keys.ts';
@@ -102,7 +103,7 @@ describe.concurrent('the live demo, end to end', () => {
     expect(fraud.matching(new RegExp(`Checked ${count} transactions and raised ${suspicious.length} alert`))).toHaveLength(1);
   });
 
-  test('Ctrl+C stops a monitor half-way; the restart resumes there: every transaction once, none twice', async ({ onTestFinished }) => {
+  test.for(['SIGINT', 'SIGTERM'] as const)('%s stops a monitor half-way, committing exactly what it processed; the restart resumes there: every transaction once', async (signal, { onTestFinished }) => {
     const { ctx, start } = demoRun(onTestFinished);
     const topic = await ctx.createTopic('resume', 3);
     const group = ctx.name('resume-group');
@@ -112,9 +113,21 @@ describe.concurrent('the live demo, end to end', () => {
     const simulator = start('simulator', ['--topic', topic, '--count', count, '--rate', 40, '--seed', seed]);
 
     await first.waitForLine(new RegExp(`^\\[\\s*${count / 2}\\] Account`));
-    await exitsCleanly(first.interrupt(), first);
+    await exitsCleanly(first.interrupt(15_000, signal), first);
     await exitsCleanly(simulator.waitForExit(), simulator);
     expect(ids(first).length, 'the first run should have stopped before the end').toBeLessThan(count);
+
+    // what the first run processed, as positions on the topic, against what its group committed
+    const position = new Map((await ctx.readAll(topic)).map((m) => [decodeTransaction(m.value).transaction_id, m]));
+    const processedUpTo = new Map<number, number>();
+    for (const id of ids(first)) {
+      const { partition, offset } = position.get(id)!;
+      processedUpTo.set(partition, Math.max(processedUpTo.get(partition) ?? 0, Number(offset) + 1));
+    }
+    const committed = await ctx.committedOffsets(group, topic);
+    for (let partition = 0; partition < 3; partition++) {
+      expect(Math.max(committed.get(partition) ?? 0, 0), `partition ${partition}: the commit should be one past the last message processed`).toBe(processedUpTo.get(partition) ?? 0);
+    }
 
     const second = start('monitor', ['--topic', topic, '--group', group]);
     await waitForOutput([second], () => (new Set([...ids(first), ...ids(second)]).size >= count ? true : undefined), {
@@ -125,6 +138,8 @@ describe.concurrent('the live demo, end to end', () => {
     expect(ids(first).length + ids(second).length).toBe(count);
     expect(sorted([...ids(first), ...ids(second)])).toEqual(sorted(generateTransactions(count, { seed }).map((tx) => tx.transaction_id)));
     expect(second.matching(/Consumer lag: /).at(-1)).toMatch(/Consumer lag: 0 messages behind/);
+    const sum = (offsets: Iterable<number>) => [...offsets].reduce((total, n) => total + Math.max(n, 0), 0);
+    console.log(`[measured] ${signal} to a monitor: processed ${ids(first).length} of ${count}, committed ${sum(committed.values())} (per partition ${[0, 1, 2].map((p) => `${committed.get(p) ?? 0}/${processedUpTo.get(p) ?? 0}`).join(', ')}); the restart processed the other ${ids(second).length}, ${ids(first).length + ids(second).length - count} twice`);
   });
 });
 
@@ -142,6 +157,7 @@ describe.concurrent('Ctrl+C', () => {
     expect(sent).toBeGreaterThanOrEqual(50);
     const onTopic = [...(await ctx.endOffsets(topic)).values()].reduce((sum, end) => sum + end, 0);
     expect(onTopic).toBe(sent);
+    console.log(`[measured] SIGINT to the simulator at 500/s: exit 0, its summary says ${sent} sent, the topic holds ${onTopic}`);
   });
 });
 
