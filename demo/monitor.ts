@@ -40,7 +40,11 @@ runDemo('npm run monitor', spec, async ({ flags, source, brokers, connection, st
     fromBeginning: !flags.latest,
     onTransaction: (tx) => {
       console.log(formatNumberedTransaction(++printed, tx));
-      if (printed % statsEvery === 0) console.log(`${formatStatistics(monitor.statistics())}\n`);
+      if (printed % statsEvery === 0) {
+        console.log(formatStatistics(monitor.statistics()));
+        if (monitor.malformedCount > 0) console.log(`⚠️  Malformed messages skipped: ${monitor.malformedCount}`);
+        console.log('');
+      }
     },
     onMalformed: (error, where) => console.log(`⚠️  Skipped a malformed message (partition ${where.partition}, offset ${where.offset}): ${error.message}`),
   });

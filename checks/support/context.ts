@@ -69,11 +69,11 @@ export class CheckContext {
     return this.adminClient;
   }
 
-  /** Creates a fresh topic, waits for its leaders, and deletes it after the check. */
-  async createTopic(label: string, numPartitions = 1): Promise<string> {
+  /** Creates a fresh topic (with topic `configs` such as max.message.bytes), waits for its leaders, and deletes it after the check. */
+  async createTopic(label: string, numPartitions = 1, configs?: Record<string, string>): Promise<string> {
     const topic = this.name(label);
     this.createdTopics.push(topic);
-    await createTopicReliably(await this.admin(), topic, numPartitions);
+    await createTopicReliably(await this.admin(), topic, numPartitions, configs);
     return topic;
   }
 

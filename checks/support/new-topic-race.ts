@@ -18,8 +18,9 @@ export function isNewTopicRace(error: unknown): boolean {
  * retries the whole request and writes the other partitions' messages twice. A partition that
  * answers ListOffsets is ready.
  */
-export async function createTopicReliably(admin: Admin, topic: string, numPartitions: number): Promise<void> {
-  await admin.createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: false });
+export async function createTopicReliably(admin: Admin, topic: string, numPartitions: number, configs: Record<string, string> = {}): Promise<void> {
+  const configEntries = Object.entries(configs).map(([name, value]) => ({ name, value }));
+  await admin.createTopics({ topics: [{ topic, numPartitions, configEntries }], waitForLeaders: false });
   await waitFor(
     async () => {
       try {

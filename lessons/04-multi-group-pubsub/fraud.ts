@@ -73,6 +73,11 @@ export class FraudDetector {
     return this.transactions.consumer;
   }
 
+  /** Messages that were not transactions: skipped and counted by the TransactionConsumer underneath. */
+  get malformedCount(): number {
+    return this.transactions.malformedCount;
+  }
+
   /** The alerts topic must exist (the demo creates it with lesson 02's ensureTopic). */
   async start(): Promise<void> {
     todo('lesson-04 step 3: connect this.producer, then start this.transactions. Why in that order? Think of the first suspicious transaction');

@@ -77,6 +77,11 @@ export class FraudDetector {
     return this.transactions.consumer;
   }
 
+  /** Messages that were not transactions: skipped and counted by the TransactionConsumer underneath. */
+  get malformedCount(): number {
+    return this.transactions.malformedCount;
+  }
+
   /** The alerts topic must exist (the demo creates it with lesson 02's ensureTopic). */
   async start(): Promise<void> {
     // the producer first: the first suspicious transaction may arrive as soon as the consumer runs
