@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ensureKafkaJars } from './jars.ts';
 import { brokerAddress, prepareBrokerDir, spawnBroker, stopProcess, waitUntilReady, type JvmBrokerLayout } from './jvm-broker.ts';
 import { freePort } from './ports.ts';
+import { JvmCluster } from './cluster.ts';
 
 export interface RunningBroker {
   brokers: string[];
@@ -23,7 +24,7 @@ export async function startEphemeralJvmBroker(log: (line: string) => void): Prom
     port: await freePort(),
     controllerPort: await freePort(),
   };
-  prepareBrokerDir(layout, jarsDir);
+  await prepareBrokerDir(layout, jarsDir);
   const logFile = path.join(layout.dir, 'kafka.log');
   const child = spawnBroker(layout, jarsDir, { detached: false, logFile });
   const pid = child.pid!;
@@ -42,4 +43,32 @@ export async function startEphemeralJvmBroker(log: (line: string) => void): Prom
     throw error;
   }
   return { brokers: [brokerAddress(layout)], pid, logFile, stop };
+}
+
+export interface RunningCluster {
+  cluster: JvmCluster;
+  brokers: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * A throw-away cluster (a controller and `size` brokers) on free ports in a temporary folder,
+ * attached to this process. Its data is thrown away, so stop() simply kills every node.
+ */
+export async function startEphemeralCluster(log: (line: string) => void, size = 3): Promise<RunningCluster> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-workshop-cluster-'));
+  const brokerPorts: number[] = [];
+  for (let i = 0; i < size; i++) brokerPorts.push(await freePort());
+  const cluster = new JvmCluster(dir, { brokerPorts, controllerPort: await freePort() }, false);
+  const stop = async () => {
+    await Promise.all(cluster.nodes.map((node) => cluster.kill(node.id)));
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await cluster.start(log);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { cluster, brokers: cluster.brokers, stop };
 }
