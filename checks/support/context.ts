@@ -32,8 +32,9 @@ export class CheckContext {
   private readonly createdTopics: string[] = [];
   private adminClient: Admin | undefined;
 
-  constructor(readonly lessonId: string) {
-    this.brokers = providedBrokers() ?? defaultBrokers();
+  /** `brokers` overrides the run's broker: lesson 08 brings a cluster of its own. */
+  constructor(readonly lessonId: string, brokers?: string[]) {
+    this.brokers = brokers ?? providedBrokers() ?? defaultBrokers();
   }
 
   /** A unique name such as "lesson-01-transactions-1a2b3c4d". */
