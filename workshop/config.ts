@@ -118,14 +118,15 @@ export function securityFor(brokers: readonly string[], env: NodeJS.ProcessEnv =
  * clear message within seconds rather than a retry storm. A secured KAFKA_BROKERS gets its
  * login and TLS settings here, so every entry point connects the same way.
  */
-export function kafkaConfig(clientId: string, brokers: string[] = defaultBrokers(), env: NodeJS.ProcessEnv = workshopEnv()): KafkaConfig {
+export function kafkaConfig(clientId: string, brokers?: string[], env: NodeJS.ProcessEnv = workshopEnv()): KafkaConfig {
+  const list = brokers ?? defaultBrokers(env);
   return {
     clientId,
-    brokers,
+    brokers: list,
     logLevel: logLevel.NOTHING,
     connectionTimeout: 3000,
     requestTimeout: 10000,
     retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
-    ...securityFor(brokers, env),
+    ...securityFor(list, env),
   };
 }
