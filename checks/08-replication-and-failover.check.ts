@@ -115,6 +115,8 @@ export const lesson08 = defineLesson<Lesson08>({
   id: 'lesson-08',
   slug: '08-replication-and-failover',
   files: ['topic.ts', 'report.ts', 'producer.ts'],
+  // the checks kill brokers of the one cluster they share, so they take turns
+  sequential: true,
   checks: [
     {
       name: 'replicatedTopic() keeps 3 copies and demands 2 in sync',

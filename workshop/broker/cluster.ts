@@ -3,17 +3,8 @@ import path from 'node:path';
 import { Kafka } from 'kafkajs';
 import { kafkaConfig } from '../config.ts';
 import { ensureKafkaJars } from './jars.ts';
-import {
-  BrokerStartError,
-  isAlive,
-  logTail,
-  newClusterId,
-  prepareBrokerDir,
-  spawnBroker,
-  stopProcess,
-  waitUntilReady,
-  type JvmBrokerLayout,
-} from './jvm-broker.ts';
+import { BrokerStartError, logTail, newClusterId, prepareBrokerDir, spawnBroker, waitUntilReady, type JvmBrokerLayout } from './jvm-broker.ts';
+import { isAlive, stopProcess } from './process.ts';
 import { portIsOpen, probeKafka } from './probe.ts';
 import { CLUSTER_SETTINGS } from './settings.ts';
 

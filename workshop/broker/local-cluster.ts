@@ -2,7 +2,8 @@ import path from 'node:path';
 import { ConfigError } from '../config.ts';
 import { displayPath, STATE_DIR } from '../paths.ts';
 import { JvmCluster, type NodeStatus } from './cluster.ts';
-import { BrokerStartError, isAlive } from './jvm-broker.ts';
+import { BrokerStartError } from './jvm-broker.ts';
+import { isAlive } from './process.ts';
 import { LOCAL_LAYOUT, readPid, requireJava, type StartOutcome } from './local-broker.ts';
 import { portIsOpen } from './probe.ts';
 
