@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { ConfigError, describeSecurity, kafkaConfig, securityFor, securityFromEnv } from '../workshop/config.ts';
+import { ConfigError, describeSecurity, kafkaConfig, learnerPrefix, securityFor, securityFromEnv } from '../workshop/config.ts';
 import { DotEnvError, parseDotEnv, workshopEnv } from '../workshop/env.ts';
 
 describe('parseDotEnv', () => {
@@ -103,5 +103,18 @@ describe('kafkaConfig', () => {
 
   test('defaults to KAFKA_BROKERS', () => {
     expect(kafkaConfig('c', undefined, env).brokers).toEqual(['b1:9092', 'b2:9092']);
+  });
+});
+
+describe('learnerPrefix', () => {
+  test('is empty without WORKSHOP_LEARNER, and "alice." with it', () => {
+    expect(learnerPrefix({})).toBe('');
+    expect(learnerPrefix({ WORKSHOP_LEARNER: ' alice ' })).toBe('alice.');
+  });
+
+  test('refuses what cannot start a topic name', () => {
+    expect(() => learnerPrefix({ WORKSHOP_LEARNER: 'alice smith' })).toThrow(
+      new ConfigError('WORKSHOP_LEARNER is "alice smith": use up to 40 letters, digits, - or _ (it starts every topic name)'),
+    );
   });
 });

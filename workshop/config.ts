@@ -36,6 +36,20 @@ export function defaultBrokers(env: NodeJS.ProcessEnv = workshopEnv()): string[]
   return brokersFromEnv(env) ?? [DEFAULT_BROKER];
 }
 
+/**
+ * WORKSHOP_LEARNER (for example "alice") puts "alice." in front of every topic, consumer group and
+ * client id the checks make: a room of learners on one shared cluster never meet, and a managed
+ * service can grant each learner the prefix "alice." and nothing else.
+ */
+export function learnerPrefix(env: NodeJS.ProcessEnv = workshopEnv()): string {
+  const name = env.WORKSHOP_LEARNER?.trim();
+  if (!name) return '';
+  if (!/^[A-Za-z0-9_-]{1,40}$/.test(name)) {
+    throw new ConfigError(`WORKSHOP_LEARNER is "${name}": use up to 40 letters, digits, - or _ (it starts every topic name)`);
+  }
+  return `${name}.`;
+}
+
 /** How to log in to and encrypt the connection to a secured cluster: a team's, or a managed service. */
 export interface BrokerSecurity {
   sasl?: SASLOptions & { mechanism: SaslMechanism; username: string; password: string };

@@ -56,6 +56,7 @@ async function round(lesson: Lesson, cluster: JvmCluster, admin: Admin, send: Se
     const next = createTransactionGenerator({ accounts: 20 });
     const acked: Transaction[] = [];
     let failed = 0;
+    let killing = false;
     let killedAt: number | undefined;
     let firstAckAfterKill: number | undefined;
     let ackedAfterKill = 0;
@@ -75,9 +76,11 @@ async function round(lesson: Lesson, cluster: JvmCluster, admin: Admin, send: Se
         } catch {
           failed += 1;
         }
-        if (killedAt === undefined && acked.length >= BEFORE_KILL) {
-          killedAt = Date.now();
+        if (!killing && acked.length >= BEFORE_KILL) {
+          killing = true;
           await cluster.kill(from);
+          // counted from the moment the process is gone: answers the dying leader sent before do not count
+          killedAt = Date.now();
         }
       }
     });
