@@ -18,13 +18,15 @@ type Lesson08 = typeof Topics & typeof Reporting & typeof Producing;
 stopClusterAfterAll();
 
 /** Creates the learner's topic on the cluster and proves it is what step 1 asks for. */
-async function createReplicatedTopic(spec: ITopicConfig, name: string, on: CheckContext): Promise<string> {
+async function createReplicatedTopic(spec: ITopicConfig, name: string, on: CheckContext, cluster: JvmCluster): Promise<string> {
   expect(spec?.topic, 'replicatedTopic() must return a config whose `topic` is the name it was given').toBe(name);
   on.ownTopic(name);
   const admin = await on.admin();
-  await admin.createTopics({ topics: [spec], waitForLeaders: true }).catch((error: unknown) => {
+  // waitForTopic, not waitForLeaders: kafkajs gives up when it asks a broker that has not heard of the topic yet
+  await admin.createTopics({ topics: [spec] }).catch((error: unknown) => {
     throw new Error(`the cluster refused to create the topic from replicatedTopic(): ${asError(error).message}`);
   });
+  await cluster.waitForTopic(name);
   const partitions = await clusterView(admin, name);
   for (const p of partitions) {
     expect(
@@ -123,8 +125,8 @@ export const lesson08 = defineLesson<Lesson08>({
       timeoutMs: 60_000,
       async run(lesson, ctx) {
         const spec = lesson.replicatedTopic(ctx.name('replicated'), 3);
-        const { on } = await clusterContext(ctx);
-        await createReplicatedTopic(spec, ctx.name('replicated'), on);
+        const { cluster, on } = await clusterContext(ctx);
+        await createReplicatedTopic(spec, ctx.name('replicated'), on, cluster);
         expect((await clusterView(await on.admin(), spec.topic)).length, 'replicatedTopic() should create `numPartitions` partitions').toBe(3);
       },
     },
@@ -133,8 +135,8 @@ export const lesson08 = defineLesson<Lesson08>({
       timeoutMs: 60_000,
       async run(lesson, ctx) {
         const spec = lesson.replicatedTopic(ctx.name('report'), 3);
-        const { on } = await clusterContext(ctx);
-        const topic = await createReplicatedTopic(spec, ctx.name('report'), on);
+        const { cluster, on } = await clusterContext(ctx);
+        const topic = await createReplicatedTopic(spec, ctx.name('report'), on, cluster);
         const report = await learnerReport(lesson, await learnerAdmin(on), topic);
         const view = await clusterView(await on.admin(), topic);
         expect(report.map((p) => p.partition), 'the report should have one entry per partition, 0 to 2').toEqual([0, 1, 2]);
@@ -147,7 +149,7 @@ export const lesson08 = defineLesson<Lesson08>({
       async run(lesson, ctx) {
         const spec = lesson.replicatedTopic(ctx.name('failover'), 1);
         const { cluster, on } = await clusterContext(ctx);
-        const topic = await createReplicatedTopic(spec, ctx.name('failover'), on);
+        const topic = await createReplicatedTopic(spec, ctx.name('failover'), on, cluster);
         const admin = await learnerAdmin(on);
         const [before] = await learnerReport(lesson, admin, topic);
         const [truthBefore] = await clusterView(await on.admin(), topic);
@@ -212,7 +214,7 @@ export const lesson08 = defineLesson<Lesson08>({
       async run(lesson, ctx) {
         const spec = lesson.replicatedTopic(ctx.name('two-down'), 1);
         const { cluster, on } = await clusterContext(ctx);
-        const topic = await createReplicatedTopic(spec, ctx.name('two-down'), on);
+        const topic = await createReplicatedTopic(spec, ctx.name('two-down'), on, cluster);
         const producer = await connectedProducer(on);
         const [first, second] = generateTransactions(2, { seed: 9 });
         await lesson.sendDurably(producer, topic, first!);

@@ -62,28 +62,40 @@ describe('a secured KAFKA_BROKERS', () => {
   });
 });
 
-/** Lesson 01's checks, run as a learner runs them, against the secured broker. */
-function runLesson01Checks(env: Record<string, string>): { status: number | null; output: string } {
-  const result = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--project', 'solutions', 'checks/01-producer-basics.check.ts'], {
+/** A workshop command, run as a learner runs it (without npm, which only adds its banner). */
+function run(args: string[], env: Record<string, string>): { status: number | null; output: string } {
+  const result = spawnSync(process.execPath, args, {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, ...env, CI: 'true', NO_COLOR: '1' },
+    env: { ...process.env, ...env, NO_COLOR: '1' },
     encoding: 'utf8',
     timeout: 120_000,
   });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
+const check = (env: Record<string, string>) => run(['workshop/cli/launch.mjs', 'workshop/cli/check.ts', 'lesson-01', '--solution'], env);
 
-describe("lesson 01's checks against the secured broker", () => {
-  test('pass with the right credentials', () => {
-    const run = runLesson01Checks(secured('scram-sha-256', alice.password));
-    expect(run.output).toMatch(/Tests\s+5 passed/);
-    expect(run.status, run.output).toBe(0);
+describe('npm run check lesson-01 against the secured broker', () => {
+  test('is green with the right credentials', () => {
+    const { status, output } = check(secured('scram-sha-256', alice.password));
+    expect(status, output).toBe(0);
+    expect(output).toMatch(/\b5 passed, 0 failed\b/);
   }, 120_000);
 
-  test('stop at once with the clear line for wrong credentials', () => {
-    const run = runLesson01Checks(secured('scram-sha-512', 'wrong'));
-    expect(run.status).not.toBe(0);
-    expect(run.output).toContain('authentication failed for user alice (SCRAM-SHA-512 as alice');
-    expect(run.output).not.toMatch(/nothing is listening/);
+  test('says "authentication failed for user alice" in one line with wrong ones', () => {
+    const started = Date.now();
+    const { status, output } = check(secured('scram-sha-512', 'wrong'));
+    const lines = output.split('\n').filter((text) => text.includes('authentication failed'));
+    expect(lines, output).toEqual([expect.stringMatching(/^❌ authentication failed for user alice \(SCRAM-SHA-512 as alice at 127\.0\.0\.1:\d+\): check KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD$/)]);
+    expect(output).not.toMatch(/nothing is listening|No Kafka broker is running/);
+    expect(status).toBe(1);
+    console.log(`wrong credentials answered in ${Date.now() - started} ms, node start-up included`);
+  }, 120_000);
+});
+
+describe('npm run doctor against the secured broker', () => {
+  test('names the failed login in its round-trip line', () => {
+    const { status, output } = run(['workshop/cli/doctor.mjs'], secured('plain', 'wrong'));
+    expect(output).toMatch(/Round trip through Kafka failed: authentication failed for user alice \(PLAIN as alice at 127\.0\.0\.1:\d+\)/);
+    expect(status).toBe(1);
   }, 120_000);
 });

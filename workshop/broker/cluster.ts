@@ -180,6 +180,34 @@ export class JvmCluster {
     throw new BrokerStartError(`only ${registered} of ${this.brokerNodes.length} brokers joined the cluster within ${timeoutMs / 1000} s; see the kafka.log files in ${this.dir}`);
   }
 
+  /**
+   * Waits until every running broker answers metadata for `topic`. Right after a topic is created,
+   * a broker that was just restarted may not know it yet and answer "This server does not host
+   * this topic-partition"; code that asks such a broker is not wrong, only early.
+   */
+  async waitForTopic(topic: string, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (const node of this.brokerNodes.filter((n) => this.isRunning(n))) {
+      // an admin that knows this broker alone asks it first for the topic's metadata
+      const admin = new Kafka({ ...kafkaConfig('workshop-cluster', [node.address]), retry: { retries: 0 } }).admin();
+      let last = 'no answer';
+      try {
+        for (;;) {
+          const known = await admin
+            .connect()
+            .then(() => admin.fetchTopicMetadata({ topics: [topic] }))
+            .then(({ topics }) => (topics[0]?.partitions ?? []).every((p) => p.leader >= 0))
+            .catch((error: unknown) => void (last = error instanceof Error ? error.message : String(error)));
+          if (known) break;
+          if (Date.now() > deadline) throw new BrokerStartError(`broker ${node.id} did not learn of topic ${topic} within ${timeoutMs / 1000} s (${last})`);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      } finally {
+        await admin.disconnect().catch(() => undefined);
+      }
+    }
+  }
+
   private async launch(node: ClusterNode, jarsDir: string): Promise<void> {
     const child = spawnBroker(node.layout, jarsDir, { detached: this.detached, logFile: node.logFile });
     const pid = child.pid!;
