@@ -42,6 +42,14 @@ async function createReplicatedTopic(spec: ITopicConfig, name: string, on: Check
   return name;
 }
 
+/** Every check starts the same way: your step 1 first (an unfinished lesson stops here), then a topic made from it on the whole cluster. */
+async function replicatedTopicOnCluster(lesson: Lesson08, ctx: CheckContext, label: string, numPartitions: number) {
+  const spec = lesson.replicatedTopic(ctx.name(label), numPartitions);
+  const { cluster, on } = await clusterContext(ctx);
+  const topic = await createReplicatedTopic(spec, ctx.name(label), on, cluster);
+  return { cluster, on, topic };
+}
+
 async function topicSetting(admin: Admin, topic: string, name: string): Promise<string | undefined> {
   const { resources } = await admin.describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: [name] }], includeSynonyms: false });
   return resources[0]?.configEntries.find((entry) => entry.configName === name)?.configValue;
@@ -124,19 +132,15 @@ export const lesson08 = defineLesson<Lesson08>({
       name: 'replicatedTopic() keeps 3 copies and demands 2 in sync',
       timeoutMs: 60_000,
       async run(lesson, ctx) {
-        const spec = lesson.replicatedTopic(ctx.name('replicated'), 3);
-        const { cluster, on } = await clusterContext(ctx);
-        await createReplicatedTopic(spec, ctx.name('replicated'), on, cluster);
-        expect((await clusterView(await on.admin(), spec.topic)).length, 'replicatedTopic() should create `numPartitions` partitions').toBe(3);
+        const { on, topic } = await replicatedTopicOnCluster(lesson, ctx, 'replicated', 3);
+        expect((await clusterView(await on.admin(), topic)).length, 'replicatedTopic() should create `numPartitions` partitions').toBe(3);
       },
     },
     {
       name: "partitionReport() shows each partition's leader and in-sync replicas",
       timeoutMs: 60_000,
       async run(lesson, ctx) {
-        const spec = lesson.replicatedTopic(ctx.name('report'), 3);
-        const { cluster, on } = await clusterContext(ctx);
-        const topic = await createReplicatedTopic(spec, ctx.name('report'), on, cluster);
+        const { on, topic } = await replicatedTopicOnCluster(lesson, ctx, 'report', 3);
         const report = await learnerReport(lesson, await learnerAdmin(on), topic);
         const view = await clusterView(await on.admin(), topic);
         expect(report.map((p) => p.partition), 'the report should have one entry per partition, 0 to 2').toEqual([0, 1, 2]);
@@ -147,9 +151,7 @@ export const lesson08 = defineLesson<Lesson08>({
       name: 'when the leader dies mid-stream, a new leader takes over, the report shows it, and no acknowledged transaction is lost',
       timeoutMs: 90_000,
       async run(lesson, ctx) {
-        const spec = lesson.replicatedTopic(ctx.name('failover'), 1);
-        const { cluster, on } = await clusterContext(ctx);
-        const topic = await createReplicatedTopic(spec, ctx.name('failover'), on, cluster);
+        const { cluster, on, topic } = await replicatedTopicOnCluster(lesson, ctx, 'failover', 1);
         const admin = await learnerAdmin(on);
         const [before] = await learnerReport(lesson, admin, topic);
         const [truthBefore] = await clusterView(await on.admin(), topic);
@@ -212,9 +214,7 @@ export const lesson08 = defineLesson<Lesson08>({
       name: 'with two of three brokers down, sendDurably() fails loudly instead of pretending',
       timeoutMs: 90_000,
       async run(lesson, ctx) {
-        const spec = lesson.replicatedTopic(ctx.name('two-down'), 1);
-        const { cluster, on } = await clusterContext(ctx);
-        const topic = await createReplicatedTopic(spec, ctx.name('two-down'), on, cluster);
+        const { cluster, on, topic } = await replicatedTopicOnCluster(lesson, ctx, 'two-down', 1);
         const producer = await connectedProducer(on);
         const [first, second] = generateTransactions(2, { seed: 9 });
         await lesson.sendDurably(producer, topic, first!);

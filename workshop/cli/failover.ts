@@ -91,6 +91,7 @@ async function round(lesson: Lesson, cluster: JvmCluster, admin: Admin, send: Se
     await reportAdmin.connect();
     const [after] = await lesson.partitionReport(reportAdmin, topic).finally(() => reportAdmin.disconnect());
     await cluster.restart([from]);
+    await cluster.waitForTopic(topic); // the restarted broker catches up on metadata first
     const stored = await readIds(kafka, topic);
     return {
       acked: acked.length,
