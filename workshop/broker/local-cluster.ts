@@ -5,7 +5,7 @@ import { JvmCluster, type NodeStatus } from './cluster.ts';
 import { BrokerStartError } from './jvm-broker.ts';
 import { isAlive } from './process.ts';
 import { LOCAL_LAYOUT, readPid, requireJava, type StartOutcome } from './local-broker.ts';
-import { portIsOpen } from './probe.ts';
+import { portIsOpen, probeKafka } from './probe.ts';
 
 /**
  * The learner's persistent 3-node cluster (`npm run kafka -- --nodes 3`): brokers on
@@ -49,6 +49,11 @@ export async function startLocalCluster(log: (line: string) => void, cluster = l
   for (const { node, alive } of before) {
     if (alive || !(await portIsOpen(node.address))) continue;
     const port = node.address.split(':')[1];
+    if ((await probeKafka([node.address], 2000)).ok) {
+      throw new BrokerStartError(
+        `A Kafka broker that this workshop did not start answers on port ${port} (docker compose, or another copy of the workshop?). Stop it, then start the cluster.`,
+      );
+    }
     throw new BrokerStartError(
       `Port ${port} is taken by another program, so the workshop cluster cannot start. ` +
         `Stop that program (find it with: lsof -i :${port}, or netstat -ano on Windows), or run the single broker instead: npm run kafka.`,

@@ -1,5 +1,5 @@
 import { findOrStartBroker } from '../broker/discover.ts';
-import { startEphemeralJvmBroker } from '../broker/ephemeral-broker.ts';
+import { startEphemeralCluster, startEphemeralJvmBroker } from '../broker/ephemeral-broker.ts';
 import { formatTimings, repeat, timeCommand, type Timing } from '../bench/measure.ts';
 import { ConfigError } from '../config.ts';
 import { listLessons } from '../lessons.ts';
@@ -7,9 +7,9 @@ import { runCli } from './run-cli.ts';
 
 /**
  * `npm run bench [section…] [--runs N]`: whole-process wall times, median of several runs,
- * measured on this machine against one broker. Sections: broker, check, test.
+ * measured on this machine against one broker. Sections: broker, cluster, check, test.
  */
-const SECTIONS = ['broker', 'check', 'test'] as const;
+const SECTIONS = ['broker', 'cluster', 'check', 'test'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseArgs(args: string[]): { sections: Section[]; runs: number } {
@@ -40,6 +40,18 @@ runCli(async (args) => {
         await repeat('JVM broker: cold start to ready (jars cached)', runs, async () => {
           const started = performance.now();
           const fresh = await startEphemeralJvmBroker(() => undefined);
+          const elapsed = performance.now() - started;
+          await fresh.stop();
+          return elapsed;
+        }),
+      );
+    }
+    if (sections.includes('cluster')) {
+      log(`Timing the 3-node JVM cluster's cold start (jars cached), ${runs} runs…`);
+      timings.push(
+        await repeat('JVM 3-node cluster: cold start to ready (jars cached)', runs, async () => {
+          const started = performance.now();
+          const fresh = await startEphemeralCluster(() => undefined);
           const elapsed = performance.now() - started;
           await fresh.stop();
           return elapsed;
