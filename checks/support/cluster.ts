@@ -53,6 +53,8 @@ export function stopClusterAfterAll(): void {
 export async function clusterContext(ctx: CheckContext): Promise<{ cluster: JvmCluster; on: CheckContext }> {
   const { cluster, brokers } = await checkCluster();
   await cluster.restart(cluster.nodes.map((node) => node.id));
+  // a busy laptop can make a broker miss its heartbeats for a moment: start only when all three are counted in
+  await cluster.waitUntilWhole();
   const on = new CheckContext(ctx.lessonId, brokers);
   ctx.onCleanup(() => on.close());
   return { cluster, on };
