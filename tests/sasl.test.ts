@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { findOrStartBroker, NoBrokerError } from '../workshop/broker/discover.ts';
@@ -98,4 +100,63 @@ describe('npm run doctor against the secured broker', () => {
     expect(output).toMatch(/Round trip through Kafka failed: authentication failed for user alice \(PLAIN as alice at 127\.0\.0\.1:\d+\)/);
     expect(status).toBe(1);
   }, 120_000);
+});
+
+describe('a SASL_SSL broker with a private certificate authority', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-workshop-tls-'));
+  const storePassword = randomBytes(12).toString('hex');
+  const caFile = path.join(dir, 'ca.pem');
+  let tlsBroker: RunningBroker;
+
+  beforeAll(async () => {
+    // a self-signed certificate for 127.0.0.1 is its own authority: the client trusts it through KAFKA_SSL_CA_FILE
+    const keystore = path.join(dir, 'broker.p12');
+    const keytool = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'keytool') : 'keytool';
+    const store = ['-keystore', keystore, '-storetype', 'PKCS12', '-storepass', storePassword];
+    for (const args of [
+      ['-genkeypair', '-alias', 'broker', '-keyalg', 'RSA', '-keysize', '2048', '-validity', '2', '-dname', 'CN=127.0.0.1', '-ext', 'SAN=ip:127.0.0.1,dns:localhost', '-keypass', storePassword, ...store],
+      ['-exportcert', '-rfc', '-alias', 'broker', '-file', caFile, ...store],
+    ]) {
+      const result = spawnSync(keytool, args, { encoding: 'utf8' });
+      if (result.status !== 0) throw new Error(`keytool ${args[0]} failed: ${result.stderr || result.error?.message}`);
+    }
+    tlsBroker = await startEphemeralJvmBroker(() => undefined, { saslUsers: [alice], tls: { keystore, password: storePassword } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await tlsBroker?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const overTls = (settings: Record<string, string>) => ({ ...secured('scram-sha-512', alice.password), KAFKA_BROKERS: tlsBroker.brokers.join(','), ...settings });
+
+  test('logs in over TLS when the authority comes from KAFKA_SSL_CA_FILE', async () => {
+    withEnv(overTls({ KAFKA_SSL_CA_FILE: caFile }));
+    try {
+      expect(await probeKafka(tlsBroker.brokers)).toEqual({ ok: true, brokers: tlsBroker.brokers });
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  test("refuses a certificate that the system's authorities did not sign", async () => {
+    withEnv(overTls({ KAFKA_SSL: 'true' }));
+    try {
+      const probe = await probeKafka(tlsBroker.brokers);
+      expect(probe.ok).toBe(false);
+      expect(probe.ok ? '' : probe.reason).toMatch(/certificate/i);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  test('a wrong password over TLS is still the one clear line', async () => {
+    withEnv(overTls({ KAFKA_SSL_CA_FILE: caFile, KAFKA_SASL_PASSWORD: 'wrong' }));
+    try {
+      const probe = await probeKafka(tlsBroker.brokers);
+      expect(probe.ok ? '' : probe.reason).toMatch(/^authentication failed for user alice \(SCRAM-SHA-512 as alice, over TLS at 127\.0\.0\.1:\d+\)/);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
 });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureKafkaJars } from './jars.ts';
-import { brokerAddress, prepareBrokerDir, spawnBroker, waitUntilReady, type JvmBrokerLayout, type SaslUser } from './jvm-broker.ts';
+import { brokerAddress, prepareBrokerDir, spawnBroker, waitUntilReady, type JvmBrokerLayout, type SaslListener, type SaslUser } from './jvm-broker.ts';
 import { stopProcess } from './process.ts';
 import { freePort } from './ports.ts';
 import { JvmCluster } from './cluster.ts';
@@ -18,15 +18,18 @@ export interface RunningBroker {
  * A throw-away JVM broker on free ports in a temporary folder, for the test suite.
  * It is attached to this process and its folder is deleted when it stops.
  * With `saslUsers`, its client listener demands a SASL login (SCRAM-SHA-256/512 or PLAIN), as a
- * managed service does; the broker's own traffic stays on a plaintext loopback listener.
+ * managed service does, over TLS too with `tls`; the broker's own traffic stays on a plaintext loopback listener.
  */
-export async function startEphemeralJvmBroker(log: (line: string) => void, options: { saslUsers?: readonly SaslUser[] } = {}): Promise<RunningBroker> {
+export async function startEphemeralJvmBroker(
+  log: (line: string) => void,
+  options: { saslUsers?: readonly SaslUser[]; tls?: SaslListener['tls'] } = {},
+): Promise<RunningBroker> {
   const jarsDir = await ensureKafkaJars(log);
   const layout: JvmBrokerLayout = {
     dir: fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-workshop-')),
     port: await freePort(),
     controllerPort: await freePort(),
-    ...(options.saslUsers ? { sasl: { users: options.saslUsers, internalPort: await freePort() } } : {}),
+    ...(options.saslUsers ? { sasl: { users: options.saslUsers, internalPort: await freePort(), tls: options.tls } } : {}),
   };
   await prepareBrokerDir(layout, jarsDir);
   const logFile = path.join(layout.dir, 'kafka.log');

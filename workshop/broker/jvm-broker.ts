@@ -18,12 +18,14 @@ export interface SaslUser {
 export const BROKER_SASL_MECHANISMS = ['SCRAM-SHA-256', 'SCRAM-SHA-512', 'PLAIN'] as const;
 
 /**
- * A client listener that demands a SASL login (SASL_PLAINTEXT), as managed services do.
- * The brokers' own traffic stays on a plaintext listener on another loopback port.
+ * A client listener that demands a SASL login, as managed services do: SASL_PLAINTEXT, or
+ * SASL_SSL (TLS first, then the login) with a PKCS12 keystore. The brokers' own traffic stays
+ * on a plaintext listener on another loopback port.
  */
 export interface SaslListener {
   users: readonly SaslUser[];
   internalPort: number;
+  tls?: { keystore: string; password: string };
 }
 
 /** One KRaft node on loopback only: by default both broker and controller. */
@@ -73,8 +75,9 @@ function listenerSettings(layout: JvmBrokerLayout, roles: NodeRoles): Record<str
   if (roles === 'controller') {
     return { listeners: controller, 'controller.listener.names': 'CONTROLLER', 'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT' };
   }
+  const protocol = layout.sasl?.tls ? 'SASL_SSL' : 'SASL_PLAINTEXT';
   const client = layout.sasl
-    ? [`SASL_PLAINTEXT://127.0.0.1:${layout.port}`, `INTERNAL://127.0.0.1:${layout.sasl.internalPort}`]
+    ? [`${protocol}://127.0.0.1:${layout.port}`, `INTERNAL://127.0.0.1:${layout.sasl.internalPort}`]
     : [`PLAINTEXT://127.0.0.1:${layout.port}`];
   return {
     listeners: [...client, ...(roles === 'broker' ? [] : [controller])].join(','),
@@ -82,21 +85,29 @@ function listenerSettings(layout: JvmBrokerLayout, roles: NodeRoles): Record<str
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': layout.sasl ? 'INTERNAL' : 'PLAINTEXT',
     'listener.security.protocol.map': layout.sasl
-      ? 'SASL_PLAINTEXT:SASL_PLAINTEXT,INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT'
+      ? `${protocol}:${protocol},INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT`
       : 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-    ...(layout.sasl ? saslSettings(layout.sasl) : {}),
+    ...(layout.sasl ? saslSettings(layout.sasl, protocol.toLowerCase()) : {}),
   };
 }
 
 /** SCRAM users live in the cluster metadata (added at format time); PLAIN users in the listener's JAAS line. */
-function saslSettings(sasl: SaslListener): Record<string, string> {
+function saslSettings(sasl: SaslListener, listener: string): Record<string, string> {
   const scram = 'org.apache.kafka.common.security.scram.ScramLoginModule required;';
   const plainUsers = sasl.users.map((user) => `user_${user.name}="${user.password}"`).join(' ');
+  const prefix = `listener.name.${listener}`;
   return {
     'sasl.enabled.mechanisms': BROKER_SASL_MECHANISMS.join(','),
-    'listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config': scram,
-    'listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config': scram,
-    'listener.name.sasl_plaintext.plain.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required ${plainUsers};`,
+    [`${prefix}.scram-sha-256.sasl.jaas.config`]: scram,
+    [`${prefix}.scram-sha-512.sasl.jaas.config`]: scram,
+    [`${prefix}.plain.sasl.jaas.config`]: `org.apache.kafka.common.security.plain.PlainLoginModule required ${plainUsers};`,
+    ...(sasl.tls
+      ? {
+          [`${prefix}.ssl.keystore.type`]: 'PKCS12',
+          [`${prefix}.ssl.keystore.location`]: sasl.tls.keystore.split(path.sep).join('/'),
+          [`${prefix}.ssl.keystore.password`]: sasl.tls.password,
+        }
+      : {}),
   };
 }
 
