@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, type Admin, type KafkaConfig, type KafkaMessage } from 'kafkajs';
 import { inject } from 'vitest';
 import { defaultBrokers, kafkaConfig, learnerPrefix } from '../../workshop/config.ts';
+import { createTopicReliably } from './new-topic-race.ts';
 import { disconnectClients } from './tracked-kafkajs.ts';
 import { waitFor } from './wait.ts';
 
@@ -68,7 +69,7 @@ export class CheckContext {
   async createTopic(label: string, numPartitions = 1): Promise<string> {
     const topic = this.name(label);
     this.createdTopics.push(topic);
-    await (await this.admin()).createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: true });
+    await createTopicReliably(await this.admin(), topic, numPartitions);
     return topic;
   }
 
@@ -142,7 +143,11 @@ export class CheckContext {
     await disconnectClients(this.runId);
     if (this.createdTopics.length > 0) {
       const admin = await this.admin().catch(() => undefined);
-      await admin?.deleteTopics({ topics: this.createdTopics, timeout: 5000 }).catch(() => undefined);
+      // a topic the learner's code was meant to create may not exist (an untouched stub):
+      // asking to delete it would only make kafkajs retry for half a second
+      const existing = new Set(await admin?.listTopics().catch(() => this.createdTopics));
+      const topics = this.createdTopics.filter((topic) => existing.has(topic));
+      if (topics.length > 0) await admin?.deleteTopics({ topics, timeout: 5000 }).catch(() => undefined);
     }
     await this.adminClient?.disconnect().catch(() => undefined);
   }

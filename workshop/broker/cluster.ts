@@ -181,9 +181,9 @@ export class JvmCluster {
   }
 
   /**
-   * Waits until every running broker answers metadata for `topic`. Right after a topic is created,
-   * a broker that was just restarted may not know it yet and answer "This server does not host
-   * this topic-partition"; code that asks such a broker is not wrong, only early.
+   * Waits until every running broker answers metadata for `topic`, and its partitions answer.
+   * Right after a topic is created, a broker may not know it yet and answer "This server does not
+   * host this topic-partition" (kafkajs#815); code that asks such a broker is not wrong, only early.
    */
   async waitForTopic(topic: string, timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -197,6 +197,8 @@ export class JvmCluster {
             .connect()
             .then(() => admin.fetchTopicMetadata({ topics: [topic] }))
             .then(({ topics }) => (topics[0]?.partitions ?? []).every((p) => p.leader >= 0))
+            // and its leaders answer for the partitions themselves, which KRaft creates a moment after the metadata (KAFKA-15780)
+            .then((leaders) => leaders && admin.fetchTopicOffsets(topic).then(() => true))
             .catch((error: unknown) => void (last = error instanceof Error ? error.message : String(error)));
           if (known) break;
           if (Date.now() > deadline) throw new BrokerStartError(`broker ${node.id} did not learn of topic ${topic} within ${timeoutMs / 1000} s (${last})`);
