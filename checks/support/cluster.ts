@@ -1,8 +1,7 @@
 import { afterAll } from 'vitest';
 import type { JvmCluster } from '../../workshop/broker/cluster.ts';
-import { startEphemeralCluster } from '../../workshop/broker/ephemeral-broker.ts';
-import { requireJava } from '../../workshop/broker/local-broker.ts';
-import { LOCAL_CLUSTER_SIZE, localCluster } from '../../workshop/broker/local-cluster.ts';
+import type { RunningCluster } from '../../workshop/broker/ephemeral-broker.ts';
+import { runningOrEphemeralCluster } from '../../workshop/broker/local-cluster.ts';
 import { CheckContext } from './context.ts';
 
 /**
@@ -11,29 +10,10 @@ import { CheckContext } from './context.ts';
  * killed nodes are started again); otherwise a throw-away cluster starts on free ports, once per
  * test file, on the first check that needs it, and stops when the file is done.
  */
-export interface CheckCluster {
-  cluster: JvmCluster;
-  brokers: string[];
-  stop(): Promise<void>;
-}
+let current: Promise<RunningCluster> | undefined;
 
-let current: Promise<CheckCluster> | undefined;
-
-export function checkCluster(log: (line: string) => void = (line) => console.log(`[kafka] ${line}`)): Promise<CheckCluster> {
-  current ??= (async () => {
-    const local = localCluster();
-    const status = await local.status();
-    if (status.every((node) => node.alive && node.answering)) {
-      log(`using the running ${LOCAL_CLUSTER_SIZE}-node cluster on ${local.brokers.join(', ')}`);
-      return { cluster: local, brokers: local.brokers, stop: async () => undefined };
-    }
-    requireJava();
-    log(`starting a ${LOCAL_CLUSTER_SIZE}-node cluster for this lesson… (it takes a few seconds, and stops when the checks end)`);
-    const started = Date.now();
-    const running = await startEphemeralCluster(log, LOCAL_CLUSTER_SIZE);
-    log(`the cluster is ready after ${((Date.now() - started) / 1000).toFixed(1)} s: brokers ${running.brokers.join(', ')}`);
-    return running;
-  })();
+export function checkCluster(log: (line: string) => void = (line) => console.log(`[kafka] ${line}`)): Promise<RunningCluster> {
+  current ??= runningOrEphemeralCluster(log, 'this lesson');
   return current;
 }
 

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { ConfigError } from '../config.ts';
 import { displayPath, STATE_DIR } from '../paths.ts';
 import { JvmCluster, type NodeStatus } from './cluster.ts';
+import { startEphemeralCluster, type RunningCluster } from './ephemeral-broker.ts';
 import { BrokerStartError } from './jvm-broker.ts';
 import { isAlive } from './process.ts';
 import { LOCAL_LAYOUT, readPid, requireJava, type StartOutcome } from './local-broker.ts';
@@ -92,4 +93,22 @@ export function describeNode({ node, pid, alive, answering }: NodeStatus): strin
   if (alive && answering) return `✅ ${what} is answering on ${node.address} (pid ${pid}). Log: ${log}`;
   if (alive) return `⚠️  ${what} (pid ${pid}) is running but not answering on ${node.address}. Log: ${log}`;
   return `⏹  ${what} is not running (${node.address}). Log: ${log}`;
+}
+
+/**
+ * A cluster that may be killed: the learner's `npm run kafka -- --nodes 3` when every node of it
+ * answers (stop() leaves it running), else a throw-away one on free ports (stop() removes it).
+ */
+export async function runningOrEphemeralCluster(log: (line: string) => void, purpose: string): Promise<RunningCluster> {
+  const local = localCluster();
+  if ((await local.status()).every((node) => node.alive && node.answering)) {
+    log(`Using the running ${LOCAL_CLUSTER_SIZE}-node cluster on ${local.brokers.join(', ')}.`);
+    return { cluster: local, brokers: local.brokers, stop: async () => undefined };
+  }
+  requireJava();
+  log(`Starting a ${LOCAL_CLUSTER_SIZE}-node cluster for ${purpose}… (npm run kafka -- --nodes ${LOCAL_CLUSTER_SIZE} keeps one running)`);
+  const started = Date.now();
+  const running = await startEphemeralCluster(log, LOCAL_CLUSTER_SIZE);
+  log(`The cluster is ready after ${((Date.now() - started) / 1000).toFixed(1)} s: brokers ${running.brokers.join(', ')}.`);
+  return running;
 }

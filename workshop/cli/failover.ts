@@ -6,9 +6,7 @@ import type * as ProducerModule from '../../solutions/08-replication-and-failove
 import type * as ReportModule from '../../solutions/08-replication-and-failover/report.ts';
 import type * as TopicModule from '../../solutions/08-replication-and-failover/topic.ts';
 import type { JvmCluster } from '../broker/cluster.ts';
-import { startEphemeralCluster } from '../broker/ephemeral-broker.ts';
-import { requireJava } from '../broker/local-broker.ts';
-import { localCluster } from '../broker/local-cluster.ts';
+import { runningOrEphemeralCluster } from '../broker/local-cluster.ts';
 import { kafkaConfig } from '../config.ts';
 import { runCli } from './run-cli.ts';
 
@@ -147,20 +145,7 @@ runCli(async (args) => {
   const lesson = await loadLesson(solution);
   lesson.replicatedTopic('probe', 1); // your step 1 first: an unfinished lesson stops here with its TODO
 
-  const local = localCluster();
-  let cluster: JvmCluster = local;
-  let stop: () => Promise<void> = async () => undefined;
-  if ((await local.status()).every((node) => node.alive && node.answering)) {
-    log(`Using the running 3-node cluster on ${local.brokers.join(', ')}.`);
-  } else {
-    requireJava();
-    log('Starting a 3-node cluster for this run… (npm run kafka -- --nodes 3 keeps one running)');
-    const started = Date.now();
-    const running = await startEphemeralCluster(log);
-    log(`Ready after ${((Date.now() - started) / 1000).toFixed(1)} s.`);
-    cluster = running.cluster;
-    stop = running.stop;
-  }
+  const { cluster, stop } = await runningOrEphemeralCluster(log, 'this run');
 
   const admin = new Kafka(kafkaConfig('failover-admin', cluster.brokers)).admin();
   await admin.connect();
