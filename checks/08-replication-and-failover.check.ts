@@ -23,7 +23,7 @@ async function createReplicatedTopic(spec: ITopicConfig, name: string, on: Check
   on.ownTopic(name);
   const admin = await on.admin();
   // waitForTopic, not waitForLeaders: kafkajs gives up when it asks a broker that has not heard of the topic yet
-  await admin.createTopics({ topics: [spec] }).catch((error: unknown) => {
+  await admin.createTopics({ topics: [spec], waitForLeaders: false }).catch((error: unknown) => {
     throw new Error(`the cluster refused to create the topic from replicatedTopic(): ${asError(error).message}`);
   });
   await cluster.waitForTopic(name);

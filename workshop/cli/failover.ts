@@ -44,7 +44,7 @@ interface Round {
 
 async function round(lesson: Lesson, cluster: JvmCluster, admin: Admin, send: Send, label: string): Promise<Round> {
   const topic = `failover-${label}-${randomBytes(3).toString('hex')}`;
-  await admin.createTopics({ topics: [lesson.replicatedTopic(topic, 1)] });
+  await admin.createTopics({ topics: [lesson.replicatedTopic(topic, 1)], waitForLeaders: false });
   await cluster.waitForTopic(topic);
   const kafka = new Kafka(kafkaConfig(`failover-${label}`, cluster.brokers));
   const producer = kafka.producer();
