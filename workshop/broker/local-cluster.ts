@@ -3,7 +3,7 @@ import { ConfigError } from '../config.ts';
 import { displayPath, STATE_DIR } from '../paths.ts';
 import { JvmCluster, type NodeStatus } from './cluster.ts';
 import { startEphemeralCluster, type RunningCluster } from './ephemeral-broker.ts';
-import { BrokerStartError } from './jvm-broker.ts';
+import { brokerAddress, BrokerStartError } from './jvm-broker.ts';
 import { isAlive } from './process.ts';
 import { LOCAL_LAYOUT, readPid, requireJava, type StartOutcome } from './local-broker.ts';
 import { portIsOpen, probeKafka } from './probe.ts';
@@ -41,8 +41,9 @@ export async function startLocalCluster(log: (line: string) => void, cluster = l
     log(`The workshop's ${LOCAL_CLUSTER_SIZE}-node cluster is already running on ${cluster.brokers.join(', ')}.`);
     return 'already-running';
   }
+  // the single broker and the cluster share port 9092; a cluster on other ports (tests) can run beside it
   const single = readPid(LOCAL_LAYOUT);
-  if (single !== undefined && isAlive(single)) {
+  if (single !== undefined && isAlive(single) && cluster.brokers.includes(brokerAddress(LOCAL_LAYOUT))) {
     throw new BrokerStartError(
       `The single-node workshop broker (pid ${single}) holds port 9092. Stop it first with npm run kafka:stop, then start the cluster.`,
     );
