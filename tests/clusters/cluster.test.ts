@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Kafka } from 'kafkajs';
 import { afterAll, describe, expect, test } from 'vitest';
-import { JvmCluster } from '../workshop/broker/cluster.ts';
-import { serverProperties } from '../workshop/broker/jvm-broker.ts';
-import { describeNode, LOCAL_CLUSTER_PORTS, localCluster, parseNodeCount, startLocalCluster, stopLocalCluster } from '../workshop/broker/local-cluster.ts';
-import { freePort } from '../workshop/broker/ports.ts';
-import { kafkaConfig } from '../workshop/config.ts';
+import { JvmCluster } from '../../workshop/broker/cluster.ts';
+import { serverProperties } from '../../workshop/broker/jvm-broker.ts';
+import { describeNode, LOCAL_CLUSTER_PORTS, localCluster, parseNodeCount, startLocalCluster, stopLocalCluster } from '../../workshop/broker/local-cluster.ts';
+import { freePort } from '../../workshop/broker/ports.ts';
+import { kafkaConfig } from '../../workshop/config.ts';
 
 const settings = (text: string) => Object.fromEntries(text.trim().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2)));
 

@@ -4,11 +4,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { findOrStartBroker, NoBrokerError } from '../workshop/broker/discover.ts';
-import { startEphemeralJvmBroker, type RunningBroker } from '../workshop/broker/ephemeral-broker.ts';
-import { probeKafka } from '../workshop/broker/probe.ts';
-import { SASL_MECHANISMS } from '../workshop/config.ts';
-import { PROJECT_ROOT } from '../workshop/paths.ts';
+import { findOrStartBroker, NoBrokerError } from '../../workshop/broker/discover.ts';
+import { startEphemeralJvmBroker, type RunningBroker } from '../../workshop/broker/ephemeral-broker.ts';
+import { probeKafka } from '../../workshop/broker/probe.ts';
+import { SASL_MECHANISMS } from '../../workshop/config.ts';
+import { PROJECT_ROOT } from '../../workshop/paths.ts';
 
 /**
  * A real broker with a SASL_PLAINTEXT listener on loopback, as a team cluster or a managed
