@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { trackLearnerKafkaClients } from './workshop/check/learner-kafkajs.ts';
 
 /**
  * `npm test`: the engine room's unit tests, then every lesson's checks three ways against one
@@ -11,6 +12,7 @@ const lessonChecks = (name: string, env: Record<string, string>) => ({
 });
 
 export default defineConfig({
+  plugins: [trackLearnerKafkaClients()],
   test: {
     globalSetup: ['workshop/check/global-setup.ts'],
     pool: 'threads',

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, type Admin, type KafkaConfig, type KafkaMessage } from 'kafkajs';
 import { inject } from 'vitest';
 import { defaultBrokers, kafkaConfig } from '../../workshop/config.ts';
+import { disconnectClients } from './tracked-kafkajs.ts';
 import { waitFor } from './wait.ts';
 
 declare module 'vitest' {
@@ -134,6 +135,8 @@ export class CheckContext {
   /** Runs the cleanups in reverse order; never throws, so the check's own failure stays visible. */
   async close(): Promise<void> {
     for (const cleanup of this.cleanups.reverse()) await Promise.resolve().then(cleanup).catch(() => undefined);
+    // whatever the learner's code connected with this run's names and left open
+    await disconnectClients(this.runId);
     if (this.createdTopics.length > 0) {
       const admin = await this.admin().catch(() => undefined);
       await admin?.deleteTopics({ topics: this.createdTopics, timeout: 5000 }).catch(() => undefined);

@@ -80,17 +80,20 @@ async function failureOf(run: Promise<void>): Promise<Error | undefined> {
  * - `wrong-answers`: each fixture must be rejected by its check, with a message that teaches.
  */
 export function registerLesson<M>(definition: LessonDefinition<M>, mode = process.env.WORKSHOP_MODE ?? 'check'): void {
+  // a check file registers its own checks; a test that imports its definition to run one check does not
+  if (expect.getState().testPath !== path.join(PROJECT_ROOT, 'checks', `${definition.slug}.check.ts`)) return;
   const slowest = Math.max(...definition.checks.map((c) => c.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS));
   const testTimeout = slowest + 10_000;
 
+  // checks use their own topics and groups, so they run side by side: a lesson takes as long as its slowest check
   if (mode === 'check') {
-    describe(definition.id, () => {
+    describe.concurrent(definition.id, () => {
       for (const check of definition.checks) {
         test(check.name, () => runCheck(definition, check, targetDir(definition.slug)), testTimeout);
       }
     });
   } else if (mode === 'stub') {
-    describe(`${definition.id} stub`, () => {
+    describe.concurrent(`${definition.id} stub`, () => {
       for (const check of definition.checks) {
         test(`"${check.name}" reports not done yet`, async () => {
           const failure = await failureOf(runCheck(definition, check, targetDir(definition.slug, 'lessons')));
@@ -100,7 +103,7 @@ export function registerLesson<M>(definition: LessonDefinition<M>, mode = proces
       }
     });
   } else if (mode === 'wrong-answers') {
-    describe(`${definition.id} wrong answers`, () => {
+    describe.concurrent(`${definition.id} wrong answers`, () => {
       test('has at least three wrong-answer fixtures', () => {
         expect(definition.wrongAnswers.length).toBeGreaterThanOrEqual(3);
       });

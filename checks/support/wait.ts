@@ -26,3 +26,13 @@ export function within<T>(promise: Promise<T>, ms: number, message: string): Pro
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
+
+/** Whether `condition` became true within `timeoutMs`, checked every `intervalMs`: for checks that assert on the answer themselves. */
+export async function becomesTrue(condition: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs = 20): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await condition()) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

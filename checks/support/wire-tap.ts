@@ -10,15 +10,24 @@ export interface ProduceRequest {
 
 const PRODUCE_API_KEY = 0;
 
+export interface WireTap {
+  socketFactory: ISocketFactory;
+  produceRequests: ProduceRequest[];
+  /** Connections this client opened that are not closed yet. */
+  openConnections(): number;
+}
+
 /**
- * A kafkajs socket factory that opens real connections and notes every Produce request
- * written to them. Some settings, such as acks, leave no trace on the topic: the request
- * on the wire is the only place to see them.
+ * A kafkajs socket factory that opens real connections, notes every Produce request written
+ * to them and keeps the sockets in view. Some behaviour leaves no trace on the topic, such as
+ * the acks asked for or a connection left open: the wire is the only place to see it.
  */
-export function wireTap(): { socketFactory: ISocketFactory; produceRequests: ProduceRequest[] } {
+export function wireTap(): WireTap {
   const produceRequests: ProduceRequest[] = [];
+  const sockets: net.Socket[] = [];
   const socketFactory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
     const socket = ssl ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...ssl }, onConnect) : net.connect({ host, port }, onConnect);
+    sockets.push(socket);
     const write = socket.write.bind(socket) as (chunk: unknown, ...rest: unknown[]) => boolean;
     socket.write = ((chunk: unknown, ...rest: unknown[]) => {
       if (Buffer.isBuffer(chunk)) produceRequests.push(...parseProduceRequests(chunk));
@@ -26,7 +35,7 @@ export function wireTap(): { socketFactory: ISocketFactory; produceRequests: Pro
     }) as typeof socket.write;
     return socket;
   };
-  return { socketFactory, produceRequests };
+  return { socketFactory, produceRequests, openConnections: () => sockets.filter((socket) => !socket.destroyed).length };
 }
 
 /**

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureKafkaJars } from './jars.ts';
-import { brokerAddress, prepareBrokerDir, spawnBroker, stopProcess, waitUntilReady, type JvmBrokerLayout } from './jvm-broker.ts';
+import { brokerAddress, prepareBrokerDir, spawnBroker, waitUntilReady, type JvmBrokerLayout } from './jvm-broker.ts';
+import { stopProcess } from './process.ts';
 import { freePort } from './ports.ts';
 
 export interface RunningBroker {

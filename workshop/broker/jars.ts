@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mavenCommand } from './java.ts';
+import { isAlive } from './process.ts';
 import { KAFKA_VERSION } from './version.ts';
 
 const POM = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pom.xml');
@@ -46,7 +47,7 @@ export async function ensureKafkaJars(log: (line: string) => void, env: NodeJS.P
   const target = jarsCacheDir(env);
   const partial = `${target}.partial-${process.pid}`;
   fs.mkdirSync(path.dirname(target), { recursive: true });
-  fs.rmSync(partial, { recursive: true, force: true });
+  removeAbandonedPartials(target);
 
   log(`First run: downloading Apache Kafka ${KAFKA_VERSION} (about 60 MB of jars) with Maven into ${target}.`);
   log('This happens once per machine; later starts take a few seconds.');
@@ -57,6 +58,16 @@ export async function ensureKafkaJars(log: (line: string) => void, env: NodeJS.P
   fs.renameSync(partial, target);
   log(`Kafka jars ready in ${target}.`);
   return target;
+}
+
+/** Deletes what interrupted downloads left behind; a download still under way elsewhere is left alone. */
+function removeAbandonedPartials(target: string): void {
+  const prefix = `${path.basename(target)}.partial-`;
+  for (const name of fs.readdirSync(path.dirname(target))) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    if (pid === process.pid || !isAlive(pid)) fs.rmSync(path.join(path.dirname(target), name), { recursive: true, force: true });
+  }
 }
 
 function runMaven(goals: string[], log: (line: string) => void, env: NodeJS.ProcessEnv): Promise<void> {

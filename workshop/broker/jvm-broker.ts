@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { javaCommand } from './java.ts';
 import { probeKafka } from './probe.ts';
+import { isAlive } from './process.ts';
 import { FAST_CHECK_SETTINGS } from './settings.ts';
 
 /** One KRaft node that is both broker and controller, on loopback only. */
@@ -111,15 +112,6 @@ export function spawnBroker(layout: JvmBrokerLayout, jarsDir: string, options: S
   return child;
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Polls until the broker answers metadata requests, the process dies, or time runs out. */
 export async function waitUntilReady(address: string, pid: number, logFile: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -139,17 +131,5 @@ export function logTail(logFile: string, lines = 15): string {
     return fs.readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
   } catch {
     return '(no log)';
-  }
-}
-
-/** SIGTERM lets Kafka shut down cleanly; SIGKILL follows if it has not exited in time. */
-export async function stopProcess(pid: number, graceMs = 20_000): Promise<void> {
-  if (!isAlive(pid)) return;
-  process.kill(pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-  if (isAlive(pid)) {
-    process.kill(pid, 'SIGKILL');
-    while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

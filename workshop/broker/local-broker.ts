@@ -3,7 +3,8 @@ import path from 'node:path';
 import { displayPath, STATE_DIR } from '../paths.ts';
 import { installedJavaMajorVersion } from './java.ts';
 import { ensureKafkaJars } from './jars.ts';
-import { brokerAddress, BrokerStartError, isAlive, prepareBrokerDir, spawnBroker, stopProcess, waitUntilReady, type JvmBrokerLayout } from './jvm-broker.ts';
+import { brokerAddress, BrokerStartError, prepareBrokerDir, spawnBroker, waitUntilReady, type JvmBrokerLayout } from './jvm-broker.ts';
+import { isAlive, stopProcess } from './process.ts';
 import { portIsOpen, probeKafka } from './probe.ts';
 
 /**

@@ -4,4 +4,5 @@
  */
 export const KAFKA_VERSION = '4.1.2';
 export const KAFKA_IMAGE = `apache/kafka:${KAFKA_VERSION}`;
-export const DEFAULT_BROKER = 'localhost:9092';
+/** Where a learner's broker usually answers. WORKSHOP_LOCAL_BROKER moves it, so tests can stand in a machine with none. */
+export const DEFAULT_BROKER = process.env.WORKSHOP_LOCAL_BROKER ?? 'localhost:9092';

@@ -4,6 +4,10 @@
  * Set WORKSHOP_DEBUG=1 to see the stack of an unexpected error.
  */
 export function runCli(main: (args: string[]) => Promise<number | void>): void {
+  // `npm run check | head` closes the pipe early: that is the reader's choice, not a crash
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => process.exit(error.code === 'EPIPE' ? 0 : 1));
+  }
   process.once('SIGINT', () => {
     process.stderr.write('\nStopped (Ctrl+C).\n');
     process.exit(130);

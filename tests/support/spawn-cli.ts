@@ -1,0 +1,51 @@
+import { spawn } from 'node:child_process';
+import { PROJECT_ROOT } from '../../workshop/paths.ts';
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  output: string;
+  durationMs: number;
+}
+
+/**
+ * Runs a workshop CLI the way `npm run` does (through workshop/cli/launch.mjs), as a real
+ * child process, and collects what it printed. A run still going after `killAfterMs` is
+ * killed, so a hang fails the test instead of stalling the suite.
+ */
+export function runWorkshopCli(script: string, args: string[], env: NodeJS.ProcessEnv, killAfterMs = 30_000): Promise<CliRun> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['workshop/cli/launch.mjs', script, ...args], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk;
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+      output += chunk;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, output, durationMs: performance.now() - started });
+    });
+  });
+}
+
+/** The environment of a learner's shell: no test-runner variables leaking into the child. */
+export function learnerEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!/^(VITEST|WORKSHOP_|TEST$|NODE_OPTIONS$)/.test(key)) env[key] = value;
+  }
+  return { ...env, ...overrides };
+}
+
+/** A stack trace line, which a learner should never see. */
+export const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;

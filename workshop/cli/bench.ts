@@ -1,0 +1,70 @@
+import { findOrStartBroker } from '../broker/discover.ts';
+import { startEphemeralJvmBroker } from '../broker/ephemeral-broker.ts';
+import { formatTimings, repeat, timeCommand, type Timing } from '../bench/measure.ts';
+import { ConfigError } from '../config.ts';
+import { listLessons } from '../lessons.ts';
+import { runCli } from './run-cli.ts';
+
+/**
+ * `npm run bench [section…] [--runs N]`: whole-process wall times, median of several runs,
+ * measured on this machine against one broker. Sections: broker, check, test.
+ */
+const SECTIONS = ['broker', 'check', 'test'] as const;
+type Section = (typeof SECTIONS)[number];
+
+function parseArgs(args: string[]): { sections: Section[]; runs: number } {
+  let runs = 5;
+  const sections: Section[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--runs') {
+      runs = Number(args[++i]);
+      if (!Number.isInteger(runs) || runs < 1) throw new ConfigError(`--runs takes a whole number of at least 1, not "${args[i]}"`);
+    } else if ((SECTIONS as readonly string[]).includes(arg)) sections.push(arg as Section);
+    else throw new ConfigError(`unknown bench section "${arg}": choose from ${SECTIONS.join(', ')}`);
+  }
+  return { sections: sections.length > 0 ? sections : [...SECTIONS], runs };
+}
+
+const log = (line: string) => console.log(line);
+
+runCli(async (args) => {
+  const { sections, runs } = parseArgs(args);
+  const timings: Timing[] = [];
+  const broker = await findOrStartBroker('ephemeral', log);
+  const env = { ...process.env, KAFKA_BROKERS: broker.brokers.join(',') };
+  try {
+    if (sections.includes('broker')) {
+      log(`Timing the JVM broker's cold start (jars cached), ${runs} runs…`);
+      timings.push(
+        await repeat('JVM broker: cold start to ready (jars cached)', runs, async () => {
+          const started = performance.now();
+          const fresh = await startEphemeralJvmBroker(() => undefined);
+          const elapsed = performance.now() - started;
+          await fresh.stop();
+          return elapsed;
+        }),
+      );
+    }
+    if (sections.includes('check')) {
+      for (const lesson of listLessons()) {
+        log(`Timing npm run check ${lesson.id} -- --solution, ${runs} runs…`);
+        timings.push(await repeat(`npm run check ${lesson.id} -- --solution`, runs, () => timeCommand('npm', ['run', '-s', 'check', lesson.id, '--', '--solution'], env)));
+      }
+      log(`Timing npm run check lesson-01 on the untouched stub, ${runs} runs…`);
+      timings.push(
+        await repeat('npm run check lesson-01 (untouched stub, exits 1)', runs, () =>
+          timeCommand('npm', ['run', '-s', 'check', 'lesson-01'], env, 1),
+        ),
+      );
+    }
+    if (sections.includes('test')) {
+      log(`Timing the whole npm test, ${runs} runs…`);
+      timings.push(await repeat('npm test (whole suite)', runs, () => timeCommand('npm', ['test', '--', '--reporter=dot'], env)));
+    }
+  } finally {
+    await broker.stop?.();
+  }
+  log('');
+  log(formatTimings(timings));
+});

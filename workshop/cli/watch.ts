@@ -1,0 +1,67 @@
+import { findOrStartBroker } from '../broker/discover.ts';
+import { runLessonChecks } from '../check/run-lesson.ts';
+import { showHint } from '../hints.ts';
+import { findLesson, listLessons } from '../lessons.ts';
+import { wantsColor } from '../markdown/terminal.ts';
+import { currentLesson, progressReport } from '../progress.ts';
+import { readState, recordCheck } from '../state.ts';
+import { watchFolder } from '../watch/folder-watcher.ts';
+import { pollReason } from '../watch/poll-reason.ts';
+import { startWatchSession, type WatchSession } from '../watch/session.ts';
+import { parseLessonArgs } from './args.ts';
+import { describeFailure, runCli } from './run-cli.ts';
+
+const print = (line: string) => console.log(line);
+const interactive = Boolean(process.stdin.isTTY);
+
+runCli(async (args) => {
+  const { lesson: name } = parseLessonArgs(args, [], 'npm run watch [lesson-NN]');
+  const lessons = listLessons();
+  const first = name ? findLesson(name, lessons) : currentLesson(lessons, readState());
+  if (!first) {
+    print('🏁 Every lesson is green already. Re-check them all with: npm run progress -- --verify');
+    print('   or watch one of them: npm run watch lesson-NN');
+    return 0;
+  }
+  const { brokers } = await findOrStartBroker('persistent', print);
+
+  return new Promise<number>((resolve) => {
+    const session: WatchSession = startWatchSession(first, {
+      lessons,
+      runChecks: (lesson, onOutcome, onConsole) => runLessonChecks(lesson, { brokers, target: 'lessons', onOutcome, onConsole }),
+      record: (result) => recordCheck(result),
+      print,
+      // a pipe or a log file keeps every run; a terminal shows only the latest
+      clear: () => (process.stdout.isTTY ? process.stdout.write('\u001b[2J\u001b[3J\u001b[H') : print(`\n──── ${new Date().toLocaleTimeString()} ────`)),
+      watch: (dir, onChange) => watchFolder(dir, onChange, { pollReason: pollReason(dir) }),
+      keysLine: interactive ? '⌨️  h hint · l list · r re-run · q quit' : '',
+      debounceMs: 200,
+      onAllDone: () => finish(0),
+    });
+
+    function finish(code: number) {
+      session.stop();
+      if (interactive) process.stdin.setRawMode(false);
+      process.stdin.pause();
+      resolve(code);
+    }
+
+    if (!interactive) return;
+    process.stdin.setRawMode(true);
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (key: string) => {
+      if (key === 'q' || key === '\u0003') {
+        print('\n👋 Stopped watching. Carry on later with: npm run watch');
+        return finish(0);
+      }
+      if (key === 'r') return session.scheduler.runNow();
+      print('');
+      try {
+        if (key === 'h') showHint(session.current(), { color: wantsColor(), print });
+        if (key === 'l') progressReport(lessons, readState()).forEach(print);
+      } catch (error) {
+        print(`❌ ${describeFailure(error)}`);
+      }
+    });
+  });
+});

@@ -1,0 +1,102 @@
+import { isGreen, type CheckOutcome, type LessonResult } from '../check/outcome.ts';
+import { countsText, createOutcomePrinter } from '../check/report.ts';
+import type { Lesson } from '../lessons.ts';
+import { displayPath } from '../paths.ts';
+import type { FolderWatcher } from './folder-watcher.ts';
+import { createRunScheduler, type RunScheduler } from './scheduler.ts';
+
+export interface WatchDeps {
+  lessons: readonly Lesson[];
+  runChecks(lesson: Lesson, onOutcome: (outcome: CheckOutcome) => void, onConsole: (text: string) => void): Promise<LessonResult>;
+  /** Remembers the result for `npm run progress`. */
+  record(result: LessonResult): void;
+  print(line: string): void;
+  /** Clears the terminal (or marks a new run where there is no screen to clear). */
+  clear(): void;
+  watch(dir: string, onChange: (file: string) => void): FolderWatcher;
+  /** The line of keys under each run; empty when stdin is not a terminal. */
+  keysLine: string;
+  debounceMs: number;
+  /** Every lesson is green: the session is over. */
+  onAllDone(): void;
+}
+
+export interface WatchSession {
+  current(): Lesson;
+  scheduler: RunScheduler;
+  stop(): void;
+}
+
+/**
+ * Watches one lesson folder and re-runs its checks on save. When the lesson turns green it
+ * says so, moves on to the next lesson and runs that one's checks straight away.
+ */
+export function startWatchSession(first: Lesson, deps: WatchDeps): WatchSession {
+  let lesson = first;
+  let watcher: FolderWatcher | undefined;
+  let banner: string[] = [];
+
+  const watchLesson = () => {
+    watcher?.stop();
+    watcher = deps.watch(lesson.lessonDir, () => scheduler.trigger());
+  };
+
+  const runOnce = async () => {
+    const checked = lesson;
+    deps.clear();
+    banner.forEach(deps.print);
+    banner = [];
+    deps.print(`👀 ${checked.id} · ${checked.title} — watching ${displayPath(checked.lessonDir)}/ (${watcher?.method ?? 'starting'})`);
+    deps.print('');
+    const result = await deps.runChecks(checked, createOutcomePrinter(deps.print), (text) =>
+      deps.print(text.trimEnd().split('\n').map((line) => `     │ ${line}`).join('\n')),
+    );
+    deps.record(result);
+    result.fileErrors.forEach((error) => deps.print(`  ❌ ${checked.id} could not run:\n${error.replace(/^/gm, '     ')}`));
+    deps.print('');
+    deps.print(`${checked.id}: ${countsText(result)}`);
+
+    if (!isGreen(result)) {
+      deps.print(`👉 Next step: ${nextStep(result)}`);
+      deps.print(`   Save a file in ${displayPath(checked.lessonDir)}/ and the checks run again.`);
+      if (deps.keysLine) deps.print(deps.keysLine);
+      return;
+    }
+    const next = deps.lessons[deps.lessons.findIndex((l) => l.id === checked.id) + 1];
+    const done = `🎉 ${checked.id} is done. Compare your code with ${displayPath(checked.solutionDir)}/.`;
+    if (!next) {
+      deps.print(done);
+      deps.print('🏁 Every lesson is green. Well done!');
+      deps.onAllDone();
+      return;
+    }
+    banner = [done, `➡️  On to ${next.id} · ${next.title}. Read it with: npm run lesson ${next.id}`, ''];
+    lesson = next;
+    watchLesson();
+    scheduler.runNow();
+  };
+
+  const scheduler = createRunScheduler(runOnce, deps.debounceMs, (error) => {
+    deps.print(`❌ the checks could not run: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  watchLesson();
+  scheduler.runNow();
+  return {
+    current: () => lesson,
+    scheduler,
+    stop() {
+      scheduler.stop();
+      watcher?.stop();
+    },
+  };
+}
+
+/** What to do next, from the first check that is not green: its TODO's place, or its failure. */
+export function nextStep(result: LessonResult): string {
+  if (result.fileErrors.length > 0) return 'fix the error above so your file loads, then save.';
+  const first = result.outcomes.find((outcome) => outcome.state !== 'passed');
+  if (!first) return 'save a file to run the checks again.';
+  if (first.state === 'failed') return `make "${first.name}" pass (the ❌ above says why), then save.`;
+  const location = /\(([^()]+:\d+)\)$/.exec(first.message)?.[1];
+  return location ? `replace the todo(...) at ${location}, then save.` : 'replace the next todo(...) shown above, then save.';
+}
