@@ -294,15 +294,16 @@ export const lesson06 = defineLesson<Lesson06>({
       },
     },
     {
-      name: 'SIGTERM and SIGINT stop it gracefully: a restart loses nothing and repeats nothing',
+      name: 'stop() in the middle of a batch commits exactly what was processed: a restart loses nothing and repeats nothing',
       timeoutMs: 15_000,
       async run(lesson, ctx) {
         const { topic, deadLetterTopic, groupId } = await scenario(ctx);
         const valid = generateTransactions(20, { seed: 65 });
-        const expected = valid.map((tx) => tx.transaction_id);
         const stopAfter = 7;
+        const stopFailures: unknown[] = [];
+        const stopFromHandler = (processor: { stop(): Promise<void> }) => void processor.stop().catch((error: unknown) => stopFailures.push(error));
         const first = recorder();
-        const firstRun = processorFor(lesson, ctx, {
+        const firstRun: Processor.ReliableProcessor = processorFor(lesson, ctx, {
           topic,
           deadLetterTopic,
           groupId,
@@ -311,41 +312,62 @@ export const lesson06 = defineLesson<Lesson06>({
             // a little real asynchronous work, as a database call would be
             await new Promise((resolve) => setImmediate(resolve));
             first.succeeded.push(tx.transaction_id);
-            // the platform asks the process to stop in the middle of a batch, as `docker stop` does
-            if (first.succeeded.length === stopAfter) process.emit('SIGTERM');
+            // the stop comes while the rest of the batch is still waiting, as a shutdown does
+            if (first.succeeded.length === stopAfter) stopFromHandler(firstRun);
           },
         });
-        ctx.onCleanup(lesson.stopOnSignals(firstRun));
         await produce(ctx, topic, asMessages(valid));
 
         await firstRun.start();
-        await untilGroupIsEmpty(ctx, groupId, `SIGTERM to stop the processor (docker stop and Kubernetes send SIGTERM; Ctrl+C sends SIGINT: handle both)`);
+        await untilGroupIsEmpty(ctx, groupId, 'stop() to leave the group once the message in hand is finished');
+        expect(stopFailures, 'stop() failed').toEqual([]);
         const committed = (await ctx.committedOffsets(groupId, topic)).get(0) ?? -1;
         const processed = first.succeeded.length;
         expect(
           committed,
           committed > processed
             ? `after the stop the group committed offset ${committed}, but only ${processed} messages were processed: ${committed - processed} would be skipped after a restart. Commit only what was processed (with eachBatch, resolve each offset yourself and set eachBatchAutoResolve: false)`
-            : `after the stop the group committed offset ${committed}, but ${processed} messages were processed: ${processed - Math.max(committed, 0)} would be processed again after a restart. Let the consumer commit what it processed when it stops (consumer.disconnect() does)`,
+            : `after the stop the group committed offset ${committed}, but ${processed} messages were processed: ${processed - Math.max(committed, 0)} would be processed again after a restart. Let the consumer commit what it processed when it stops (with autoCommit, consumer.disconnect() does)`,
         ).toBe(processed);
 
         const second = recorder();
-        const secondRun = processorFor(lesson, ctx, {
+        const secondRun: Processor.ReliableProcessor = processorFor(lesson, ctx, {
           topic,
           deadLetterTopic,
           groupId,
           handle: (tx, source) => {
             second.attempt(tx);
             second.succeeded.push(tx.transaction_id);
-            if (Number(source.offset) === valid.length - 1) process.emit('SIGINT');
+            if (Number(source.offset) === valid.length - 1) stopFromHandler(secondRun);
           },
         });
-        ctx.onCleanup(lesson.stopOnSignals(secondRun));
         await secondRun.start();
-        await untilGroupIsEmpty(ctx, groupId, 'SIGINT (Ctrl+C) to stop the restarted processor');
+        await untilGroupIsEmpty(ctx, groupId, 'the restarted processor to read to the end and stop');
 
-        expectEachOnce([...first.succeeded, ...second.succeeded], expected, 'across the stop and the restart');
+        expectEachOnce([...first.succeeded, ...second.succeeded], valid.map((tx) => tx.transaction_id), 'across the stop and the restart');
         expect((await ctx.committedOffsets(groupId, topic)).get(0), 'after the second stop the group should have committed every message').toBe(valid.length);
+      },
+    },
+    {
+      // the only check that sends signals, and only one wrong answer uses it: runs side by side
+      // in one process would otherwise hear each other's signals
+      name: 'SIGTERM and SIGINT each trigger that graceful stop, once',
+      async run(lesson, ctx) {
+        for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+          const { topic, deadLetterTopic, groupId } = await scenario(ctx);
+          const processor = processorFor(lesson, ctx, { topic, deadLetterTopic, groupId, handle: () => {} });
+          const others = new Set(process.listeners(signal));
+          ctx.onCleanup(lesson.stopOnSignals(processor));
+          const ours = () => process.listeners(signal).filter((listener) => !others.has(listener));
+          expect(ours().length, `stopOnSignals() should listen to ${signal}: docker stop and Kubernetes send SIGTERM, Ctrl+C sends SIGINT`).toBeGreaterThan(0);
+          await produce(ctx, topic, asMessages(generateTransactions(3, { seed: 66 })));
+          await processor.start();
+          await untilEverythingIsCommitted(ctx, groupId, topic, () => 'the processor is running');
+
+          process.emit(signal);
+          await untilGroupIsEmpty(ctx, groupId, `${signal} to stop the processor (docker stop and Kubernetes send SIGTERM; Ctrl+C sends SIGINT: handle both)`);
+          expect(ours().length, `after the first ${signal} your listeners should be gone, so that a second one ends the process at once when a stop hangs`).toBe(0);
+        }
       },
     },
   ],
@@ -356,8 +378,9 @@ export const lesson06 = defineLesson<Lesson06>({
     { fixture: 'skips-malformed', rejectedBy: 'poison pills reach the dead-letter topic byte for byte, with the error and where they came from', teaches: /no dead letter says it came from partition/ },
     { fixture: 'no-retry', rejectedBy: 'a handler that throws once and then succeeds is retried, not dead-lettered', teaches: /failed once and went to the dead-letter topic at once/ },
     { fixture: 'retries-forever', rejectedBy: 'a handler that keeps failing is dead-lettered after maxAttempts, and the messages behind it go on', teaches: /was tried \d+ times, and the messages behind it wait\. Bound the retries/ },
-    { fixture: 'only-sigint', rejectedBy: 'SIGTERM and SIGINT stop it gracefully: a restart loses nothing and repeats nothing', teaches: /docker stop and Kubernetes send SIGTERM/ },
-    { fixture: 'each-batch-auto-resolve', rejectedBy: 'SIGTERM and SIGINT stop it gracefully: a restart loses nothing and repeats nothing', teaches: /would be skipped after a restart.*eachBatchAutoResolve: false/ },
+    { fixture: 'each-batch-auto-resolve', rejectedBy: 'stop() in the middle of a batch commits exactly what was processed: a restart loses nothing and repeats nothing', teaches: /would be skipped after a restart.*eachBatchAutoResolve: false/ },
+    { fixture: 'auto-commit-off', rejectedBy: 'stop() in the middle of a batch commits exactly what was processed: a restart loses nothing and repeats nothing', teaches: /would be processed again after a restart/ },
+    { fixture: 'only-sigint', rejectedBy: 'SIGTERM and SIGINT each trigger that graceful stop, once', teaches: /should listen to SIGTERM: docker stop and Kubernetes send SIGTERM/ },
   ],
 });
 

@@ -65,7 +65,18 @@ export class CheckContext {
   async createTopic(label: string, numPartitions = 1): Promise<string> {
     const topic = this.name(label);
     this.createdTopics.push(topic);
-    await (await this.admin()).createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: true });
+    const admin = await this.admin();
+    await admin.createTopics({ topics: [{ topic, numPartitions }] });
+    // not waitForLeaders: kafkajs gives up at once when the broker answers "unknown topic", which a
+    // KRaft broker does for a moment after creating one, before its own metadata has caught up
+    await waitFor(
+      async () => {
+        const { topics } = await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => ({ topics: [] }));
+        const partitions = topics[0]?.partitions ?? [];
+        return partitions.length === numPartitions && partitions.every((p) => p.leader >= 0) ? true : undefined;
+      },
+      { expected: `a leader for each of the ${numPartitions} partition(s) of the new topic ${topic}` },
+    );
     return topic;
   }
 
