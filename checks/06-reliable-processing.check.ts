@@ -5,7 +5,7 @@ import type { Transaction } from '../bank/transaction.ts';
 import type * as Processor from '../solutions/06-reliable-processing/processor.ts';
 import type * as Producer from '../solutions/06-reliable-processing/producer.ts';
 import type { CheckContext, ReadMessage } from './support/context.ts';
-import { loseFirstProduceAcknowledgement, refuseEveryProduce } from './support/faulty-network.ts';
+import { loseFirstProduceAcknowledgement, refuseEveryProduce } from './support/network.ts';
 import { defineLesson, registerLesson } from './support/lesson-checks.ts';
 import { waitFor, within } from './support/wait.ts';
 
