@@ -81,8 +81,8 @@ async function consumeUpTo(ctx: CheckContext, groupId: string, topic: string, ta
 }
 
 /**
- * Starts a consumer in `groupId` the way the demo's monitor does (fromBeginning: false, so it
- * trusts the group's committed offsets) and collects what it reads until every partition is
+ * Starts a consumer in `groupId` with kafkajs's default fromBeginning: false, so it goes by the
+ * group's committed offsets alone, and collects what it reads until every partition is
  * read to its end offset. A consumer positioned at the end gets only empty fetches: after a few
  * of those in a row it has nothing more to read, and the check stops waiting.
  */
@@ -162,12 +162,12 @@ async function positionsAfterReset(ctx: CheckContext, groupId: string, topic: st
 /** Why a reset group might not re-read what it should, from its committed offsets. */
 function resetMistake({ committed, lows }: Awaited<ReturnType<typeof positionsAfterReset>>): string {
   if ([...committed.values()].some((o) => o < 0)) {
-    return ' A committed offset of -2 or -1 is not a position: it is the "earliest"/"latest" sentinel that kafkajs\'s admin.resetOffsets writes. A kafkajs consumer treats it as "no commit" and starts wherever its own fromBeginning says (the latest offset, for the monitor). Commit real offsets instead.';
+    return ' A committed offset of -2 or -1 is not a position: it is the "earliest"/"latest" sentinel that kafkajs\'s admin.resetOffsets writes. A kafkajs consumer treats it as "no commit" and starts wherever its own fromBeginning says: with the default (false), at the end of the topic. Commit real offsets instead.';
   }
   const gone = [...committed].find(([p, o]) => o < (lows.get(p) ?? 0));
   if (gone) {
     const [p, o] = gone;
-    return ` Offset ${o} is no longer on partition ${p}: its earliest message is at ${lows.get(p)} (retention deleted the older ones). A consumer whose offset is out of range falls back to its own reset policy, the latest offset for the monitor. Commit each partition's low watermark.`;
+    return ` Offset ${o} is no longer on partition ${p}: its earliest message is at ${lows.get(p)} (retention deleted the older ones). A consumer whose offset is out of range falls back to its own fromBeginning: with the default (false), the end of the topic. Commit each partition's low watermark.`;
   }
   return '';
 }
