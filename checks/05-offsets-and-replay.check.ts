@@ -278,6 +278,7 @@ export const lesson05 = defineLesson<Lesson05>({
         const missing = expected.filter(({ tx }) => !ids.includes(tx.transaction_id));
         expect(missing.map((m) => `partition ${m.partition}: ${m.tx.transaction_id}`), 'replaySince() missed transactions stamped after the timestamp: seek every partition, and read each to its end offset').toEqual([]);
         expect(ids.length, `replaySince() returned ${ids.length} transactions for ${expected.length}: some came twice`).toBe(expected.length);
+        expect(ids, 'replaySince() should return the transactions partition by partition, each partition in offset order').toEqual(expected.map(({ tx }) => tx.transaction_id));
         expect(replayed, 'the replayed transactions differ from what was written: decode each message value').toEqual(expected.map(({ tx }) => tx));
       },
     },
