@@ -211,11 +211,10 @@ class TopicFactory {
     const topic = `bench-throughput-${randomBytes(4).toString('hex')}`;
     this.created.push(topic);
     await this.admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }] });
-    // a new topic is known to the broker a moment after it is created
+    // on KRaft a new topic takes writes a moment after it is created: wait until every partition answers
     for (let tries = 0; ; tries++) {
-      const { topics } = await this.admin.fetchTopicMetadata({ topics: [topic] }).catch(() => ({ topics: [] }));
-      const partitions = topics[0]?.partitions ?? [];
-      if (partitions.length === PARTITIONS && partitions.every((p) => p.leader >= 0)) return topic;
+      const partitions = await this.admin.fetchTopicOffsets(topic).catch(() => []);
+      if (partitions.length === PARTITIONS) return topic;
       if (tries >= 100) throw new Error(`topic ${topic} got no leaders`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

@@ -1,0 +1,97 @@
+import type { Consumer } from 'kafkajs';
+import { isTodoError } from '../../workshop/todo.ts';
+import type { CheckContext } from './context.ts';
+import { waitFor } from './wait.ts';
+
+/** How long a check waits for the learner's consumer to get somewhere: plenty, as it usually takes a tenth of that. */
+export const CONSUMER_WAIT_MS = 5000;
+
+/**
+ * Room for a correct consumer on kafkajs's default timings (a stop() can take 5 s), so it
+ * passes, only slowly; a broken one fails sooner, at a bounded wait with a message.
+ */
+export const SLOW_CONSUMER_TIMEOUT_MS = 25_000;
+
+/**
+ * Follows a learner's kafkajs consumer through its instrumentation events: which partitions
+ * the group gave it, how many fetches it has made, and whether it crashed. A check uses them
+ * to wait for a real event instead of guessing a delay.
+ */
+export class ConsumerWatch {
+  /** The partitions of the latest assignment, sorted; undefined until it has joined. */
+  assigned: number[] | undefined;
+  /** Completed fetches. Offsets are resolved before the first one, and kafkajs hands a fetch's messages to the handler before it starts the next. */
+  fetches = 0;
+  /** Batches of messages handed to the learner's handler (whatever the handler then did with them). */
+  batches = 0;
+  crash: Error | undefined;
+
+  /** `consumer` may be missing: a learner's class need not expose it, the checks then simply wait. */
+  constructor(consumer: Consumer | undefined, topic: string) {
+    if (!consumer) return;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.assigned = [...(payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b);
+    });
+    consumer.on(consumer.events.FETCH, () => {
+      this.fetches += 1;
+    });
+    consumer.on(consumer.events.START_BATCH_PROCESS, () => {
+      this.batches += 1;
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.crash = payload.error;
+    });
+  }
+
+  /**
+   * True once the consumer has fetched three times without being handed a single message.
+   * kafkajs processes a fetch's messages before it fetches again, so by then a consumer that
+   * reads from the beginning would have had some: this one is reading from the end.
+   */
+  readsNothing(): boolean {
+    return this.fetches >= 3 && this.batches === 0;
+  }
+
+  /**
+   * Waits until `done()`, failing at once when the consumer crashed, or, when `readsNothing`
+   * is given, with that message once it is clear the consumer reads from the end.
+   */
+  async until(done: () => boolean, options: { timeoutMs: number; expected: string; lastSeen: () => string; readsNothing?: () => string }): Promise<void> {
+    await waitFor(
+      () => {
+        if (done()) return true;
+        if (options.readsNothing !== undefined && this.readsNothing()) throw new Error(options.readsNothing());
+        return this.failIfCrashed();
+      },
+      options,
+    );
+  }
+
+  /** Resolves once the consumer has fetched at least once: from then on it reads from a fixed position. */
+  async firstFetch(what: string): Promise<void> {
+    await waitFor(() => (this.fetches > 0 ? true : this.failIfCrashed()), { timeoutMs: 8000, expected: `${what} to fetch from the broker after start()` });
+  }
+
+  /** Throws the crash as a check failure; returns undefined otherwise, so it can end a waitFor probe. */
+  failIfCrashed(): undefined {
+    if (!this.crash) return undefined;
+    // a todo() reached inside the message handler is the next step, not a crash: report it as such
+    throw todoWithin(this.crash) ?? new Error(`the consumer crashed: ${this.crash.message}`);
+  }
+}
+
+/** The client ids of a group's current members, as the broker's group coordinator sees them. */
+export async function groupMembers(ctx: CheckContext, groupId: string): Promise<string[]> {
+  const { groups } = await (await ctx.admin()).describeGroups([groupId]);
+  return (groups[0]?.members ?? []).map((member) => member.clientId).sort();
+}
+
+/** kafkajs may wrap the error a handler threw (retries exceeded, ...): look down the cause chain. */
+function todoWithin(error: unknown): Error | undefined {
+  let current = error;
+  for (let depth = 0; current instanceof Error && depth < 10; depth++) {
+    if (isTodoError(current)) return current;
+    current = (current as Error).cause;
+  }
+  return undefined;
+}
