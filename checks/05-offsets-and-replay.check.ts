@@ -7,6 +7,7 @@ import type * as Lesson from '../solutions/05-offsets-and-replay/offsets.ts';
 import { commitGroupOffsets } from '../workshop/group-offsets.ts';
 import type { CheckContext } from './support/context.ts';
 import { defineLesson, registerLesson } from './support/lesson-checks.ts';
+import { sendMessages } from './support/produce.ts';
 import { waitFor } from './support/wait.ts';
 
 type Lesson05 = typeof Lesson;
@@ -31,16 +32,11 @@ async function produceHistory(ctx: CheckContext, topic: string, counts: readonly
       stamped.push({ partition, index, timestamp, tx });
     }
   });
-  const producer = ctx.kafka('check-producer').producer();
-  await producer.connect();
-  try {
-    await producer.send({
-      topic,
-      messages: stamped.map(({ partition, timestamp, tx }) => ({ partition, key: String(tx.account), value: encodeTransaction(tx), timestamp: String(timestamp) })),
-    });
-  } finally {
-    await producer.disconnect();
-  }
+  await sendMessages(
+    ctx,
+    topic,
+    stamped.map(({ partition, timestamp, tx }) => ({ partition, key: String(tx.account), value: encodeTransaction(tx), timestamp: String(timestamp) })),
+  );
   return stamped;
 }
 

@@ -7,6 +7,7 @@ import type * as Producer from '../solutions/06-reliable-processing/producer.ts'
 import type { CheckContext, ReadMessage } from './support/context.ts';
 import { loseFirstProduceAcknowledgement, refuseEveryProduce } from './support/network.ts';
 import { defineLesson, registerLesson } from './support/lesson-checks.ts';
+import { sendMessages } from './support/produce.ts';
 import { waitFor, within } from './support/wait.ts';
 
 type Lesson06 = typeof Producer & typeof Processor;
@@ -28,13 +29,7 @@ interface Outgoing {
 
 /** Writes `messages` in one request and returns each one's offset, in the same order. */
 async function produce(ctx: CheckContext, topic: string, messages: readonly Outgoing[]): Promise<number[]> {
-  const producer = ctx.kafka('check-producer').producer();
-  await producer.connect();
-  try {
-    await producer.send({ topic, messages: messages.map((m) => ({ ...m })) });
-  } finally {
-    await producer.disconnect();
-  }
+  await sendMessages(ctx, topic, messages.map((m) => ({ ...m })));
   const next = new Map<number, number>();
   return messages.map(({ partition }) => {
     const offset = next.get(partition) ?? 0;
