@@ -50,7 +50,7 @@ export const IN_FLIGHT = 4;
 
 /**
  * No compression: on one machine gzip costs more time than the bytes it saves. Across a real
- * network, try CompressionTypes.GZIP and compare with `npm run bench`.
+ * network, try CompressionTypes.GZIP and race it: npx tsx workshop/bench/throughput.ts
  */
 export const COMPRESSION = CompressionTypes.None;
 
