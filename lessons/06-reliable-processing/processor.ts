@@ -29,10 +29,11 @@ export interface ProcessorOptions {
   /** Where messages go that cannot be processed. It must exist already. */
   deadLetterTopic: string;
   handle: TransactionHandler;
-  /** Attempts per message, the first one included, before it is dead-lettered. */
+  /** Attempts per message, the first one included, before it is dead-lettered (default 3). */
   maxAttempts?: number;
-  /** The wait before the first retry; it doubles on each further retry. */
+  /** The wait before the first retry, doubled for each further one (default 100 ms). */
   retryDelayMs?: number;
+  /** Where a group without commits starts (default true: at the earliest message). */
   fromBeginning?: boolean;
 }
 
