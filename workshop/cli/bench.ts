@@ -7,9 +7,10 @@ import { runCli } from './run-cli.ts';
 
 /**
  * `npm run bench [section…] [--runs N]`: whole-process wall times, median of several runs,
- * measured on this machine against one broker. Sections: broker, check, test.
+ * measured on this machine against one broker. Sections: broker, check, test, and demo (the
+ * live demo's end-to-end latency, produce to monitor print).
  */
-const SECTIONS = ['broker', 'check', 'test'] as const;
+const SECTIONS = ['broker', 'check', 'test', 'demo'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseArgs(args: string[]): { sections: Section[]; runs: number } {
@@ -31,6 +32,7 @@ const log = (line: string) => console.log(line);
 runCli(async (args) => {
   const { sections, runs } = parseArgs(args);
   const timings: Timing[] = [];
+  let demoTable: string | undefined;
   const broker = await findOrStartBroker('ephemeral', log);
   const env = { ...process.env, KAFKA_BROKERS: broker.brokers.join(',') };
   try {
@@ -62,9 +64,15 @@ runCli(async (args) => {
       log(`Timing the whole npm test, ${runs} runs…`);
       timings.push(await repeat('npm test (whole suite)', runs, () => timeCommand('npm', ['test', '--', '--reporter=dot'], env)));
     }
+    if (sections.includes('demo')) {
+      log('Timing the live demo: produce to monitor print, at the default rate (10 s) and at 1,000 msg/s (5 s)…');
+      const { measureDemoLatency, formatDemoLatency } = await import('../bench/demo-latency.ts');
+      demoTable = formatDemoLatency(await measureDemoLatency(broker.brokers));
+    }
   } finally {
     await broker.stop?.();
   }
   log('');
-  log(formatTimings(timings));
+  if (timings.length > 0) log(formatTimings(timings));
+  if (demoTable) log(`${timings.length > 0 ? '\n' : ''}${demoTable}`);
 });

@@ -1,0 +1,60 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Transaction } from '../bank/transaction.ts';
+
+export interface StreamOptions {
+  /** Transactions per second. */
+  rate: number;
+  /** Stop after this many; endless when undefined. */
+  count?: number;
+  stop: AbortSignal;
+  next: () => Transaction;
+  send: (tx: Transaction) => Promise<unknown>;
+  /** Called as Kafka confirms each one, with how many are confirmed so far. */
+  onSent?: (tx: Transaction, sent: number) => void;
+}
+
+export interface StreamResult {
+  sent: number;
+  elapsedMs: number;
+}
+
+/** Sends beyond this many unconfirmed ones wait, so a slow broker cannot fill the memory. */
+const MAX_IN_FLIGHT = 1000;
+
+/**
+ * Sends transactions at a steady rate. Each one is due at start + i / rate, so the rate holds
+ * even when a send takes longer than the gap between two; sends overlap instead of queueing.
+ * On stop (or after `count`) no new send starts, and every one already started is awaited:
+ * nothing that was sent is lost. The first failed send ends the stream with its error.
+ */
+export async function streamTransactions(options: StreamOptions): Promise<StreamResult> {
+  const started = performance.now();
+  const inFlight = new Set<Promise<unknown>>();
+  let sent = 0;
+  let failure: { error: unknown } | undefined;
+
+  for (let i = 0; !options.stop.aborted && !failure && (options.count === undefined || i < options.count); i++) {
+    const wait = started + (i * 1000) / options.rate - performance.now();
+    if (wait > 1) await delay(wait, undefined, { signal: options.stop }).catch(() => undefined);
+    if (options.stop.aborted) break;
+    if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
+
+    const tx = options.next();
+    // async wrapper: a send that throws at once (say, an unfinished todo) fails like any other
+    const sending = (async () => options.send(tx))().then(
+      () => {
+        sent += 1;
+        options.onSent?.(tx, sent);
+      },
+      (error: unknown) => {
+        failure ??= { error };
+      },
+    );
+    inFlight.add(sending);
+    void sending.finally(() => inFlight.delete(sending));
+  }
+
+  await Promise.all(inFlight);
+  if (failure) throw failure.error;
+  return { sent, elapsedMs: performance.now() - started };
+}

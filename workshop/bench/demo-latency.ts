@@ -1,0 +1,95 @@
+import { Kafka } from 'kafkajs';
+import { createTransactionGenerator } from '../../bank/generator.ts';
+import { DEFAULT_PARTITIONS, DEFAULT_RATE } from '../../demo/defaults.ts';
+import { streamTransactions } from '../../demo/stream.ts';
+import { TransactionProducer } from '../../solutions/01-producer-basics/producer.ts';
+import { keyFor } from '../../solutions/02-keys-and-partitions/keys.ts';
+import { kafkaConfig } from '../config.ts';
+import { DemoProcess, waitForOutput } from '../demo-process.ts';
+
+export interface DemoLatency {
+  /** Transactions per second the stream was sent at. */
+  rate: number;
+  p50Ms: number;
+  p99Ms: number;
+  messages: number;
+}
+
+/** The rates measured: the demo's default (one every 0.5 s) and a busy stream. */
+const RUNS = [
+  { rate: DEFAULT_RATE, seconds: 10 },
+  { rate: 1000, seconds: 5 },
+];
+
+/**
+ * End-to-end latency of the live demo: from the moment a transaction is handed to the producer
+ * to the moment the real monitor program (a child process running the reference lesson code)
+ * prints its line. The sending side is the simulator's own loop and modules, run in this
+ * process so that both ends are timed by one clock.
+ */
+export async function measureDemoLatency(brokers: string[]): Promise<DemoLatency[]> {
+  const results: DemoLatency[] = [];
+  for (const run of RUNS) results.push(await measureAt(brokers, run.rate, Math.round(run.rate * run.seconds)));
+  return results;
+}
+
+async function measureAt(brokers: string[], rate: number, count: number): Promise<DemoLatency> {
+  const suffix = `${rate}-${Date.now().toString(36)}`;
+  const topic = `bench-demo-latency-${suffix}`;
+  const admin = new Kafka(kafkaConfig(`bench-admin-${suffix}`, brokers)).admin();
+  await admin.connect();
+  const monitor = new DemoProcess('monitor', ['--topic', topic, '--group', `bench-monitor-${suffix}`, '--solution'], brokers);
+  const producer = new TransactionProducer(kafkaConfig(`bench-producer-${suffix}`, brokers), topic);
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions: DEFAULT_PARTITIONS }], waitForLeaders: true });
+    await monitor.waitForLine(/Partitions assigned: 0, 1, 2$/, 30_000);
+    await producer.connect();
+
+    const sentAt = new Map<string, number>();
+    await streamTransactions({
+      rate,
+      count,
+      stop: new AbortController().signal,
+      next: createTransactionGenerator({ seed: rate }),
+      send: (tx) => {
+        sentAt.set(tx.transaction_id, performance.now());
+        return producer.send(tx, keyFor(tx));
+      },
+    });
+
+    const printedAt = new Map<string, number>();
+    let scanned = 0;
+    await waitForOutput(
+      [monitor],
+      () => {
+        for (; scanned < monitor.lines.length; scanned++) {
+          const line = monitor.lines[scanned]!;
+          const id = /^\[\s*\d+\] Account .*\| (TXN-\d+)$/.exec(line.text)?.[1];
+          if (id && !printedAt.has(id)) printedAt.set(id, line.at);
+        }
+        return printedAt.size >= count ? true : undefined;
+      },
+      { expected: `the monitor to print all ${count} transactions`, timeoutMs: 60_000 },
+    );
+    await monitor.interrupt();
+
+    const latencies = [...sentAt].map(([id, sent]) => printedAt.get(id)! - sent).sort((a, b) => a - b);
+    return { rate, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), messages: latencies.length };
+  } finally {
+    monitor.kill();
+    await producer.close().catch(() => undefined);
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
+  }
+}
+
+/** Nearest-rank percentile of sorted values, rounded to 0.1 ms. */
+function percentile(sorted: readonly number[], p: number): number {
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return Math.round(sorted[rank - 1]! * 10) / 10;
+}
+
+export function formatDemoLatency(results: readonly DemoLatency[]): string {
+  const rows = results.map((r) => `| live demo: produce → monitor print at ${r.rate} msg/s | ${r.messages} | ${r.p50Ms} ms | ${r.p99Ms} ms |`);
+  return ['| what | messages | p50 | p99 |', '| --- | ---: | ---: | ---: |', ...rows].join('\n');
+}
