@@ -34,6 +34,8 @@ export interface LessonDefinition<M> {
   files: readonly string[];
   checks: ReadonlyArray<LessonCheck<M>>;
   wrongAnswers: readonly WrongAnswer[];
+  /** One at a time, in order: for checks that kill brokers of the cluster they share (lesson 08). */
+  sequential?: boolean;
 }
 
 export const DEFAULT_CHECK_TIMEOUT_MS = 10_000;
@@ -88,14 +90,15 @@ export function registerLesson<M>(definition: LessonDefinition<M>, mode = proces
   const testTimeout = slowest + 10_000;
 
   // checks use their own topics and groups, so they run side by side: a lesson takes as long as its slowest check
+  const group = definition.sequential ? describe : describe.concurrent;
   if (mode === 'check') {
-    describe.concurrent(definition.id, () => {
+    group(definition.id, () => {
       for (const check of definition.checks) {
         testFor(check)(check.name, () => runCheck(definition, check, targetDir(definition.slug)), testTimeout);
       }
     });
   } else if (mode === 'stub') {
-    describe.concurrent(`${definition.id} stub`, () => {
+    group(`${definition.id} stub`, () => {
       for (const check of definition.checks) {
         test(`"${check.name}" reports not done yet`, async () => {
           const failure = await failureOf(runCheck(definition, check, targetDir(definition.slug, 'lessons')));
@@ -105,7 +108,7 @@ export function registerLesson<M>(definition: LessonDefinition<M>, mode = proces
       }
     });
   } else if (mode === 'wrong-answers') {
-    describe.concurrent(`${definition.id} wrong answers`, () => {
+    group(`${definition.id} wrong answers`, () => {
       test('has at least three wrong-answer fixtures', () => {
         expect(definition.wrongAnswers.length).toBeGreaterThanOrEqual(3);
       });
