@@ -12,6 +12,8 @@ export interface LessonCheck<M> {
   /** Call a learner function first, so an untouched stub fails at once with its TODO. */
   run(lesson: M, ctx: CheckContext): Promise<void>;
   timeoutMs?: number;
+  /** For a check that measures time: it runs while no other check of its lesson runs. */
+  alone?: boolean;
 }
 
 /** A typical mistake, kept as code in checks/fixtures/<lesson>/<fixture>/, that a check must reject. */
@@ -92,7 +94,7 @@ export function registerLesson<M>(definition: LessonDefinition<M>, mode = proces
   if (mode === 'check') {
     group(definition.id, () => {
       for (const check of definition.checks) {
-        test(check.name, () => runCheck(definition, check, targetDir(definition.slug)), testTimeout);
+        testFor(check)(check.name, () => runCheck(definition, check, targetDir(definition.slug)), testTimeout);
       }
     });
   } else if (mode === 'stub') {
@@ -111,8 +113,8 @@ export function registerLesson<M>(definition: LessonDefinition<M>, mode = proces
         expect(definition.wrongAnswers.length).toBeGreaterThanOrEqual(3);
       });
       for (const wrong of definition.wrongAnswers) {
-        test(`"${wrong.fixture}" is rejected by "${wrong.rejectedBy}"`, async () => {
-          const check = definition.checks.find((c) => c.name === wrong.rejectedBy);
+        const check = definition.checks.find((c) => c.name === wrong.rejectedBy);
+        testFor(check)(`"${wrong.fixture}" is rejected by "${wrong.rejectedBy}"`, async () => {
           expect(check, `no check is named "${wrong.rejectedBy}"`).toBeDefined();
           const dir = path.join(PROJECT_ROOT, 'checks', 'fixtures', definition.slug, wrong.fixture);
           const failure = await failureOf(runCheck(definition, check!, dir));
@@ -125,4 +127,9 @@ export function registerLesson<M>(definition: LessonDefinition<M>, mode = proces
   } else {
     throw new Error(`unknown WORKSHOP_MODE "${mode}" (target ${targetName()})`);
   }
+}
+
+/** Inside a concurrent describe, a sequential test waits for the others and runs by itself. */
+function testFor(check: { alone?: boolean } | undefined): typeof test.sequential {
+  return check?.alone ? test.sequential : test;
 }
