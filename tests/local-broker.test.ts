@@ -61,3 +61,10 @@ describe('the persistent JVM broker (npm run kafka)', () => {
     expect(lines).toEqual(['No workshop broker is running.']);
   });
 });
+
+test('cluster ids never start with "-", which the storage tool would take for an option', async () => {
+  const { newClusterId } = await import('../workshop/broker/jvm-broker.ts');
+  const ids = Array.from({ length: 2000 }, newClusterId);
+  expect(ids.filter((id) => id.startsWith('-'))).toEqual([]);
+  expect(ids.every((id) => /^[A-Za-z0-9_-]{22}$/.test(id))).toBe(true);
+});

@@ -171,9 +171,16 @@ function scramArgs(layout: JvmBrokerLayout): string[] {
   );
 }
 
-/** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding, as `kafka-storage random-uuid` makes. */
+/**
+ * A KRaft cluster id: 16 random bytes, URL-safe base64 without padding, as `kafka-storage
+ * random-uuid` makes. Like Kafka's own, it never starts with "-", which the storage tool's
+ * command line would read as an option.
+ */
 export function newClusterId(): string {
-  return randomBytes(16).toString('base64url');
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 export interface SpawnOptions {
