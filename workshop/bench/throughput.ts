@@ -229,26 +229,3 @@ class TopicFactory {
     await this.admin.disconnect();
   }
 }
-
-/** `npx tsx workshop/bench/throughput.ts [--messages N] [--runs N]`: the table on its own. */
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { runCli } = await import('../cli/run-cli.ts');
-  const { findOrStartBroker } = await import('../broker/discover.ts');
-  runCli(async (args) => {
-    const option = (name: string) => {
-      const at = args.indexOf(`--${name}`);
-      const value = at === -1 ? undefined : Number(args[at + 1]);
-      if (value !== undefined && !(Number.isInteger(value) && value > 0)) throw new Error(`--${name} takes a whole number greater than 0, not "${args[at + 1]}"`);
-      return value;
-    };
-    const log = (line: string) => console.log(line);
-    const broker = await findOrStartBroker('ephemeral', log);
-    try {
-      const rows = await measureThroughput(broker.brokers, { messages: option('messages'), runs: option('runs'), log });
-      console.log(`\nThroughput on ${broker.brokers.join(',')}, ${RECORD_SIZE}-byte messages, acks=all, median of ${option('runs') ?? 3} runs:\n`);
-      console.log(formatThroughputTable(rows));
-    } finally {
-      await broker.stop?.();
-    }
-  });
-}
