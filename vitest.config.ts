@@ -1,29 +1,21 @@
 import { defineConfig } from 'vitest/config';
-import { trackLearnerKafkaClients } from './workshop/check/learner-kafkajs.ts';
+import { CLUSTER_CHECKS, lessonChecks, sharedConfig, unitTests } from './workshop/check/suites.ts';
 
 /**
- * `npm test`: the engine room's unit tests, then every lesson's checks three ways against one
- * live broker: the solutions must pass, the untouched stubs must say "not done yet", and the
- * wrong-answer fixtures must be rejected with a message that teaches.
+ * `npm test`: the engine room's unit tests and the demo end to end, then every lesson's checks
+ * three ways against one live broker. Lessons that need a cluster prove their stubs here and
+ * the rest in `npm run test:cluster` (vitest.cluster.config.ts).
  */
-const lessonChecks = (name: string, env: Record<string, string>) => ({
-  extends: true as const,
-  test: { name, include: ['checks/*.check.ts'], env },
-});
-
 export default defineConfig({
-  plugins: [trackLearnerKafkaClients()],
+  ...sharedConfig,
   test: {
-    globalSetup: ['workshop/check/global-setup.ts'],
-    pool: 'threads',
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    ...sharedConfig.test,
     projects: [
       // tests/faults/ is the slow suite: npm run test:faults (vitest.faults.config.ts)
-      { extends: true, test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: ['tests/faults/**'] } },
-      lessonChecks('solutions', { WORKSHOP_TARGET: 'solutions', WORKSHOP_MODE: 'check' }),
-      lessonChecks('stubs', { WORKSHOP_TARGET: 'lessons', WORKSHOP_MODE: 'stub' }),
-      lessonChecks('wrong-answers', { WORKSHOP_MODE: 'wrong-answers' }),
+      unitTests(['tests/**/*.test.ts'], ['tests/clusters/**', 'tests/faults/**']),
+      lessonChecks('solutions', ['checks/*.check.ts'], CLUSTER_CHECKS),
+      lessonChecks('stubs', ['checks/*.check.ts']),
+      lessonChecks('wrong-answers', ['checks/*.check.ts'], CLUSTER_CHECKS),
     ],
   },
 });

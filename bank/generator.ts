@@ -1,5 +1,5 @@
 import { Faker, en } from '@faker-js/faker';
-import { MAX_ACCOUNT, MIN_ACCOUNT, type Transaction, type TransactionType } from './transaction.ts';
+import { MAX_ACCOUNT, MIN_ACCOUNT, TRANSACTION_TYPES, type Transaction, type TransactionType } from './transaction.ts';
 
 export interface GeneratorOptions {
   /** Same seed, same accounts, amounts, types and ids: a check can reproduce its data. */
@@ -10,6 +10,7 @@ export interface GeneratorOptions {
   now?: () => Date;
 }
 
+/** Which way money moves for each type; 0 draws either sign. A new type must say which. */
 const SIGN: Record<TransactionType, 1 | -1 | 0> = { deposit: 1, withdrawal: -1, payment: -1, transfer: 0 };
 
 /** An endless, seedable stream of realistic transactions. */
@@ -24,7 +25,7 @@ export function createTransactionGenerator(options: GeneratorOptions = {}): () =
   let nextId = faker.number.int({ min: 10_000, max: 89_999 });
 
   return () => {
-    const type = faker.helpers.arrayElement(['deposit', 'withdrawal', 'transfer', 'payment'] as const);
+    const type = faker.helpers.arrayElement(TRANSACTION_TYPES);
     const size = faker.number.float({ min: 1, max: 1000, fractionDigits: 2 });
     const sign = SIGN[type] || faker.helpers.arrayElement([1, -1]);
     return {

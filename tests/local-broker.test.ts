@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { type JvmBrokerLayout } from '../workshop/broker/jvm-broker.ts';
+import { newClusterId, type JvmBrokerLayout } from '../workshop/broker/jvm-broker.ts';
 import { localBrokerStatus, readPid, startLocalBroker, stopLocalBroker } from '../workshop/broker/local-broker.ts';
 import { freePort } from '../workshop/broker/ports.ts';
 import { isAlive } from '../workshop/broker/process.ts';
@@ -60,4 +60,10 @@ describe('the persistent JVM broker (npm run kafka)', () => {
     await stopLocalBroker((line) => lines.push(line), await layout());
     expect(lines).toEqual(['No workshop broker is running.']);
   });
+});
+
+test('cluster ids never start with "-", which the storage tool would take for an option', () => {
+  const ids = Array.from({ length: 2000 }, newClusterId);
+  expect(ids.filter((id) => id.startsWith('-'))).toEqual([]);
+  expect(ids.every((id) => /^[A-Za-z0-9_-]{22}$/.test(id))).toBe(true);
 });

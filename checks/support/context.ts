@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, type Admin, type KafkaConfig, type KafkaMessage } from 'kafkajs';
 import { inject } from 'vitest';
-import { defaultBrokers, kafkaConfig } from '../../workshop/config.ts';
+import { defaultBrokers, kafkaConfig, learnerPrefix } from '../../workshop/config.ts';
 import { createTopicReliably } from './new-topic-race.ts';
 import { disconnectClients, releaseHandlers } from './tracked-kafkajs.ts';
 import { waitFor, within } from './wait.ts';
@@ -32,22 +32,21 @@ export interface ReadMessage {
  */
 export class CheckContext {
   readonly brokers: string[];
+  private readonly prefix: string;
   readonly runId = randomBytes(4).toString('hex');
   private readonly cleanups: Array<() => Promise<unknown> | unknown> = [];
   private readonly createdTopics: string[] = [];
   private adminClient: Admin | undefined;
 
-  /** `brokers` defaults to the test run's broker; a fault test passes the one it may kill. */
-  constructor(
-    readonly lessonId: string,
-    brokers?: string[],
-  ) {
+  /** `brokers` overrides the run's broker: lesson 08 brings a cluster of its own, a fault test a broker it may kill. */
+  constructor(readonly lessonId: string, brokers?: string[]) {
     this.brokers = brokers ?? providedBrokers() ?? defaultBrokers();
+    this.prefix = learnerPrefix();
   }
 
-  /** A unique name such as "lesson-01-transactions-1a2b3c4d". */
+  /** A unique name such as "lesson-01-transactions-1a2b3c4d" ("alice.lesson-01-…" with WORKSHOP_LEARNER=alice). */
   name(label: string): string {
-    return `${this.lessonId}-${label}-${this.runId}`;
+    return `${this.prefix}${this.lessonId}-${label}-${this.runId}`;
   }
 
   /** The kafkajs configuration to hand to the learner's code: this broker, a fresh client id. */

@@ -12,6 +12,8 @@ export interface LessonCheck<M> {
   /** Call a learner function first, so an untouched stub fails at once with its TODO. */
   run(lesson: M, ctx: CheckContext): Promise<void>;
   timeoutMs?: number;
+  /** For a check that measures time: it runs while no other check of its lesson runs. */
+  alone?: boolean;
 }
 
 /** A typical mistake, kept as code in checks/fixtures/<lesson>/<fixture>/, that a check must reject. */
@@ -32,6 +34,8 @@ export interface LessonDefinition<M> {
   files: readonly string[];
   checks: ReadonlyArray<LessonCheck<M>>;
   wrongAnswers: readonly WrongAnswer[];
+  /** One at a time, in order: for checks that kill brokers of the cluster they share (lesson 08). */
+  sequential?: boolean;
 }
 
 export const DEFAULT_CHECK_TIMEOUT_MS = 10_000;
@@ -86,14 +90,15 @@ export function registerLesson<M>(definition: LessonDefinition<M>, mode = proces
   const testTimeout = slowest + 10_000;
 
   // checks use their own topics and groups, so they run side by side: a lesson takes as long as its slowest check
+  const group = definition.sequential ? describe : describe.concurrent;
   if (mode === 'check') {
-    describe.concurrent(definition.id, () => {
+    group(definition.id, () => {
       for (const check of definition.checks) {
-        test(check.name, () => runCheck(definition, check, targetDir(definition.slug)), testTimeout);
+        testFor(check)(check.name, () => runCheck(definition, check, targetDir(definition.slug)), testTimeout);
       }
     });
   } else if (mode === 'stub') {
-    describe.concurrent(`${definition.id} stub`, () => {
+    group(`${definition.id} stub`, () => {
       for (const check of definition.checks) {
         test(`"${check.name}" reports not done yet`, async () => {
           const failure = await failureOf(runCheck(definition, check, targetDir(definition.slug, 'lessons')));
@@ -103,13 +108,13 @@ export function registerLesson<M>(definition: LessonDefinition<M>, mode = proces
       }
     });
   } else if (mode === 'wrong-answers') {
-    describe.concurrent(`${definition.id} wrong answers`, () => {
+    group(`${definition.id} wrong answers`, () => {
       test('has at least three wrong-answer fixtures', () => {
         expect(definition.wrongAnswers.length).toBeGreaterThanOrEqual(3);
       });
       for (const wrong of definition.wrongAnswers) {
-        test(`"${wrong.fixture}" is rejected by "${wrong.rejectedBy}"`, async () => {
-          const check = definition.checks.find((c) => c.name === wrong.rejectedBy);
+        const check = definition.checks.find((c) => c.name === wrong.rejectedBy);
+        testFor(check)(`"${wrong.fixture}" is rejected by "${wrong.rejectedBy}"`, async () => {
           expect(check, `no check is named "${wrong.rejectedBy}"`).toBeDefined();
           const dir = path.join(PROJECT_ROOT, 'checks', 'fixtures', definition.slug, wrong.fixture);
           const failure = await failureOf(runCheck(definition, check!, dir));
@@ -122,4 +127,9 @@ export function registerLesson<M>(definition: LessonDefinition<M>, mode = proces
   } else {
     throw new Error(`unknown WORKSHOP_MODE "${mode}" (target ${targetName()})`);
   }
+}
+
+/** Inside a concurrent describe, a sequential test waits for the others and runs by itself. */
+function testFor(check: { alone?: boolean } | undefined): typeof test.sequential {
+  return check?.alone ? test.sequential : test;
 }

@@ -43,6 +43,8 @@ export async function chooseBroker(machine: MachineFacts): Promise<BrokerPlan> {
   if (fromEnv) {
     const probe = await machine.kafkaAnswers(fromEnv);
     if (probe.ok) return { kind: 'use', brokers: fromEnv, source: 'KAFKA_BROKERS' };
+    // the broker is there; the login is wrong: one line that says so, and nothing about starting brokers
+    if (probe.authFailed) throw new NoBrokerError(probe.reason);
     throw new NoBrokerError(`KAFKA_BROKERS is set to ${fromEnv.join(',')}, but ${probe.reason}. Start that broker, or unset KAFKA_BROKERS.`);
   }
   const local = await machine.kafkaAnswers([DEFAULT_BROKER]);

@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureKafkaJars } from './jars.ts';
-import { brokerAddress, prepareBrokerDir, spawnBroker, waitUntilReady, type JvmBrokerLayout } from './jvm-broker.ts';
+import { brokerAddress, prepareBrokerDir, spawnBroker, waitUntilReady, type JvmBrokerLayout, type SaslListener, type SaslUser } from './jvm-broker.ts';
 import { stopProcess } from './process.ts';
 import { freePort } from './ports.ts';
+import { JvmCluster } from './cluster.ts';
 
 export interface RunningBroker {
   brokers: string[];
@@ -16,15 +17,21 @@ export interface RunningBroker {
 /**
  * A throw-away JVM broker on free ports in a temporary folder, for the test suite.
  * It is attached to this process and its folder is deleted when it stops.
+ * With `saslUsers`, its client listener demands a SASL login (SCRAM-SHA-256/512 or PLAIN), as a
+ * managed service does, over TLS too with `tls`; the broker's own traffic stays on a plaintext loopback listener.
  */
-export async function startEphemeralJvmBroker(log: (line: string) => void): Promise<RunningBroker> {
+export async function startEphemeralJvmBroker(
+  log: (line: string) => void,
+  options: { saslUsers?: readonly SaslUser[]; tls?: SaslListener['tls'] } = {},
+): Promise<RunningBroker> {
   const jarsDir = await ensureKafkaJars(log);
   const layout: JvmBrokerLayout = {
     dir: fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-workshop-')),
     port: await freePort(),
     controllerPort: await freePort(),
+    ...(options.saslUsers ? { sasl: { users: options.saslUsers, internalPort: await freePort(), tls: options.tls } } : {}),
   };
-  prepareBrokerDir(layout, jarsDir);
+  await prepareBrokerDir(layout, jarsDir);
   const logFile = path.join(layout.dir, 'kafka.log');
   const child = spawnBroker(layout, jarsDir, { detached: false, logFile });
   const pid = child.pid!;
@@ -37,10 +44,39 @@ export async function startEphemeralJvmBroker(log: (line: string) => void): Prom
     fs.rmSync(layout.dir, { recursive: true, force: true });
   };
   try {
-    await waitUntilReady(brokerAddress(layout), pid, logFile);
+    // the plaintext internal listener answers without a login, so readiness needs no credentials
+    await waitUntilReady(layout.sasl ? `127.0.0.1:${layout.sasl.internalPort}` : brokerAddress(layout), pid, logFile);
   } catch (error) {
     await stop();
     throw error;
   }
   return { brokers: [brokerAddress(layout)], pid, logFile, stop };
+}
+
+export interface RunningCluster {
+  cluster: JvmCluster;
+  brokers: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * A throw-away cluster (a controller and `size` brokers) on free ports in a temporary folder,
+ * attached to this process. Its data is thrown away, so stop() simply kills every node.
+ */
+export async function startEphemeralCluster(log: (line: string) => void, size = 3): Promise<RunningCluster> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-workshop-cluster-'));
+  const brokerPorts: number[] = [];
+  for (let i = 0; i < size; i++) brokerPorts.push(await freePort());
+  const cluster = new JvmCluster(dir, { brokerPorts, controllerPort: await freePort() }, false);
+  const stop = async () => {
+    await Promise.all(cluster.nodes.map((node) => cluster.kill(node.id)));
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await cluster.start(log);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { cluster, brokers: cluster.brokers, stop };
 }

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -7,15 +7,42 @@ import { probeKafka } from './probe.ts';
 import { isAlive } from './process.ts';
 import { FAST_CHECK_SETTINGS } from './settings.ts';
 
-/** One KRaft node that is both broker and controller, on loopback only. */
+/** The KRaft roles of one node: both (the single workshop broker), or one of them (a cluster's nodes). */
+export type NodeRoles = 'broker,controller' | 'broker' | 'controller';
+
+/** A user that may log in with SASL, and the mechanisms the broker accepts for everyone. */
+export interface SaslUser {
+  name: string;
+  password: string;
+}
+export const BROKER_SASL_MECHANISMS = ['SCRAM-SHA-256', 'SCRAM-SHA-512', 'PLAIN'] as const;
+
+/**
+ * A client listener that demands a SASL login, as managed services do: SASL_PLAINTEXT, or
+ * SASL_SSL (TLS first, then the login) with a PKCS12 keystore. The brokers' own traffic stays
+ * on a plaintext listener on another loopback port.
+ */
+export interface SaslListener {
+  users: readonly SaslUser[];
+  internalPort: number;
+  tls?: { keystore: string; password: string };
+}
+
+/** One KRaft node on loopback only: by default both broker and controller. */
 export interface JvmBrokerLayout {
   /** Holds server.properties, log4j2.properties, data/ and, when detached, kafka.log. */
   dir: string;
+  /** The client listener (brokers). */
   port: number;
+  /** The controller listener (controllers). */
   controllerPort: number;
   nodeId?: number;
+  roles?: NodeRoles;
   /** `id@127.0.0.1:port` for every controller; defaults to this node alone. */
   quorumVoters?: string;
+  sasl?: SaslListener;
+  /** Replaces the default heap and GC flags: a cluster of several JVMs on one laptop wants smaller, quicker ones. */
+  jvmOptions?: readonly string[];
   extraSettings?: Readonly<Record<string, string>>;
 }
 
@@ -29,21 +56,59 @@ export function brokerAddress(layout: JvmBrokerLayout): string {
 
 export function serverProperties(layout: JvmBrokerLayout): string {
   const nodeId = layout.nodeId ?? 1;
+  const roles = layout.roles ?? 'broker,controller';
   const settings: Record<string, string> = {
-    'process.roles': 'broker,controller',
+    'process.roles': roles,
     'node.id': String(nodeId),
     'controller.quorum.voters': layout.quorumVoters ?? `${nodeId}@127.0.0.1:${layout.controllerPort}`,
     // 127.0.0.1, not 0.0.0.0: the workshop broker is never reachable from the network
-    listeners: `PLAINTEXT://127.0.0.1:${layout.port},CONTROLLER://127.0.0.1:${layout.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${layout.port}`,
-    'controller.listener.names': 'CONTROLLER',
-    'inter.broker.listener.name': 'PLAINTEXT',
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    ...listenerSettings(layout, roles),
     'log.dirs': path.join(layout.dir, 'data').split(path.sep).join('/'),
     ...FAST_CHECK_SETTINGS,
     ...layout.extraSettings,
   };
   return Object.entries(settings).map(([key, value]) => `${key}=${value}`).join('\n') + '\n';
+}
+
+function listenerSettings(layout: JvmBrokerLayout, roles: NodeRoles): Record<string, string> {
+  const controller = `CONTROLLER://127.0.0.1:${layout.controllerPort}`;
+  if (roles === 'controller') {
+    return { listeners: controller, 'controller.listener.names': 'CONTROLLER', 'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT' };
+  }
+  const protocol = layout.sasl?.tls ? 'SASL_SSL' : 'SASL_PLAINTEXT';
+  const client = layout.sasl
+    ? [`${protocol}://127.0.0.1:${layout.port}`, `INTERNAL://127.0.0.1:${layout.sasl.internalPort}`]
+    : [`PLAINTEXT://127.0.0.1:${layout.port}`];
+  return {
+    listeners: [...client, ...(roles === 'broker' ? [] : [controller])].join(','),
+    'advertised.listeners': client.join(','),
+    'controller.listener.names': 'CONTROLLER',
+    'inter.broker.listener.name': layout.sasl ? 'INTERNAL' : 'PLAINTEXT',
+    'listener.security.protocol.map': layout.sasl
+      ? `${protocol}:${protocol},INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT`
+      : 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    ...(layout.sasl ? saslSettings(layout.sasl, protocol.toLowerCase()) : {}),
+  };
+}
+
+/** SCRAM users live in the cluster metadata (added at format time); PLAIN users in the listener's JAAS line. */
+function saslSettings(sasl: SaslListener, listener: string): Record<string, string> {
+  const scram = 'org.apache.kafka.common.security.scram.ScramLoginModule required;';
+  const plainUsers = sasl.users.map((user) => `user_${user.name}="${user.password}"`).join(' ');
+  const prefix = `listener.name.${listener}`;
+  return {
+    'sasl.enabled.mechanisms': BROKER_SASL_MECHANISMS.join(','),
+    [`${prefix}.scram-sha-256.sasl.jaas.config`]: scram,
+    [`${prefix}.scram-sha-512.sasl.jaas.config`]: scram,
+    [`${prefix}.plain.sasl.jaas.config`]: `org.apache.kafka.common.security.plain.PlainLoginModule required ${plainUsers};`,
+    ...(sasl.tls
+      ? {
+          [`${prefix}.ssl.keystore.type`]: 'PKCS12',
+          [`${prefix}.ssl.keystore.location`]: sasl.tls.keystore.split(path.sep).join('/'),
+          [`${prefix}.ssl.keystore.password`]: sasl.tls.password,
+        }
+      : {}),
+  };
 }
 
 const LOG4J2 = `# Warnings and errors only: the broker's INFO chatter would bury what matters.
@@ -57,11 +122,9 @@ logger.started.name=kafka.server.KafkaRaftServer
 logger.started.level=INFO
 `;
 
-function javaArgs(layout: JvmBrokerLayout, jarsDir: string, mainClass: string, args: string[]): string[] {
+function javaArgs(jvmOptions: readonly string[], layout: JvmBrokerLayout, jarsDir: string, mainClass: string, args: string[]): string[] {
   return [
-    '-Xms256m',
-    '-Xmx1g',
-    '-XX:+UseG1GC',
+    ...jvmOptions,
     '-Djava.awt.headless=true',
     `-Dlog4j2.configurationFile=${path.join(layout.dir, 'log4j2.properties')}`,
     '-cp',
@@ -71,27 +134,53 @@ function javaArgs(layout: JvmBrokerLayout, jarsDir: string, mainClass: string, a
   ];
 }
 
-/** Writes the config files and formats the storage once; a formatted folder is reused as it is. */
-export function prepareBrokerDir(layout: JvmBrokerLayout, jarsDir: string, clusterId?: string): void {
+const BROKER_JVM_OPTIONS = ['-Xms256m', '-Xmx1g', '-XX:+UseG1GC'];
+/** The formatter runs for two seconds: the quick compiler and the simplest GC start fastest. */
+const TOOL_JVM_OPTIONS = ['-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'];
+
+/**
+ * Writes the config files and formats the storage once; a formatted folder is reused as it is.
+ * Asynchronous, so that the nodes of a cluster are formatted side by side.
+ */
+export async function prepareBrokerDir(layout: JvmBrokerLayout, jarsDir: string, clusterId?: string): Promise<void> {
   fs.mkdirSync(layout.dir, { recursive: true });
   const config = path.join(layout.dir, 'server.properties');
   fs.writeFileSync(config, serverProperties(layout));
   fs.writeFileSync(path.join(layout.dir, 'log4j2.properties'), LOG4J2);
   if (fs.existsSync(path.join(layout.dir, 'data', 'meta.properties'))) return;
 
-  const result = spawnSync(
-    javaCommand(),
-    javaArgs(layout, jarsDir, 'kafka.tools.StorageTool', ['format', '-t', clusterId ?? newClusterId(), '-c', config, '--ignore-formatted']),
-    { encoding: 'utf8', timeout: 60_000 },
-  );
-  if (result.error || result.status !== 0) {
-    throw new BrokerStartError(`formatting Kafka storage in ${layout.dir} failed:\n${result.stderr || result.error?.message}`);
-  }
+  const args = ['format', '-t', clusterId ?? newClusterId(), '-c', config, '--ignore-formatted', ...scramArgs(layout)];
+  const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
+    const child = spawn(javaCommand(), javaArgs(TOOL_JVM_OPTIONS, layout, jarsDir, 'kafka.tools.StorageTool', args), { stdio: ['ignore', 'ignore', 'pipe'], windowsHide: true });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.once('error', (error) => resolve({ code: -1, output: error.message }));
+    child.once('close', (exit) => {
+      clearTimeout(timer);
+      resolve({ code: exit, output: stderr });
+    });
+  });
+  if (code !== 0) throw new BrokerStartError(`formatting Kafka storage in ${layout.dir} failed:\n${output}`);
 }
 
-/** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding, as `kafka-storage random-uuid` makes. */
+/** SCRAM credentials are metadata records in KRaft, so they are written when the storage is formatted. */
+function scramArgs(layout: JvmBrokerLayout): string[] {
+  return (layout.sasl?.users ?? []).flatMap((user) =>
+    ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap((mechanism) => ['--add-scram', `${mechanism}=[name=${user.name},password=${user.password}]`]),
+  );
+}
+
+/**
+ * A KRaft cluster id: 16 random bytes, URL-safe base64 without padding, as `kafka-storage
+ * random-uuid` makes. Like Kafka's own, it never starts with "-", which the storage tool's
+ * command line would read as an option.
+ */
 export function newClusterId(): string {
-  return randomBytes(16).toString('base64url');
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 export interface SpawnOptions {
@@ -102,7 +191,7 @@ export interface SpawnOptions {
 
 export function spawnBroker(layout: JvmBrokerLayout, jarsDir: string, options: SpawnOptions): ChildProcess {
   const logFd = fs.openSync(options.logFile, 'a');
-  const child = spawn(javaCommand(), javaArgs(layout, jarsDir, 'kafka.Kafka', [path.join(layout.dir, 'server.properties')]), {
+  const child = spawn(javaCommand(), javaArgs(layout.jvmOptions ?? BROKER_JVM_OPTIONS, layout, jarsDir, 'kafka.Kafka', [path.join(layout.dir, 'server.properties')]), {
     detached: options.detached,
     stdio: ['ignore', logFd, logFd],
     windowsHide: true,

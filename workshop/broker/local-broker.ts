@@ -26,6 +26,12 @@ export function readPid(layout: JvmBrokerLayout = LOCAL_LAYOUT): number | undefi
   }
 }
 
+export function requireJava(): void {
+  const java = installedJavaMajorVersion();
+  if (java === undefined) throw new BrokerStartError('Java is not installed (or JAVA_HOME points nowhere). Install Java 17 or newer.');
+  if (java < MINIMUM_JAVA) throw new BrokerStartError(`Java ${java} is too old for Kafka: install Java ${MINIMUM_JAVA} or newer.`);
+}
+
 export type StartOutcome = 'started' | 'already-running';
 
 export async function startLocalBroker(log: (line: string) => void, layout: JvmBrokerLayout = LOCAL_LAYOUT): Promise<StartOutcome> {
@@ -58,12 +64,9 @@ export async function startLocalBroker(log: (line: string) => void, layout: JvmB
     );
   }
 
-  const java = installedJavaMajorVersion();
-  if (java === undefined) throw new BrokerStartError('Java is not installed (or JAVA_HOME points nowhere). Install Java 17 or newer.');
-  if (java < MINIMUM_JAVA) throw new BrokerStartError(`Java ${java} is too old for Kafka: install Java ${MINIMUM_JAVA} or newer.`);
-
+  requireJava();
   const jarsDir = await ensureKafkaJars(log);
-  prepareBrokerDir(layout, jarsDir);
+  await prepareBrokerDir(layout, jarsDir);
   const logFile = logFileOf(layout);
   log(`Starting Kafka on ${address}; its log is ${displayPath(logFile)}`);
   const child = spawnBroker(layout, jarsDir, { detached: true, logFile });

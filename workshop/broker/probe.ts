@@ -1,8 +1,9 @@
 import net from 'node:net';
 import { Kafka } from 'kafkajs';
-import { kafkaConfig } from '../config.ts';
+import { describeSecurity, kafkaConfig, securityFor } from '../config.ts';
 
-export type ProbeResult = { ok: true; brokers: string[] } | { ok: false; reason: string };
+/** `authFailed`: Kafka answered but refused the login, so starting another broker would not help. */
+export type ProbeResult = { ok: true; brokers: string[] } | { ok: false; reason: string; authFailed?: boolean };
 
 /** True when something accepts a TCP connection on host:port within the timeout. */
 export function portIsOpen(hostPort: string, timeoutMs = 500): Promise<boolean> {
@@ -41,10 +42,26 @@ export async function probeKafka(brokers: string[], timeoutMs = 3000): Promise<P
     await withTimeout(admin.connect().then(() => admin.describeCluster()), timeoutMs);
     return { ok: true, brokers };
   } catch (error) {
+    const security = securityFor(brokers);
+    if (security.sasl && isAuthenticationFailure(error)) {
+      return {
+        ok: false,
+        authFailed: true,
+        reason: `authentication failed for user ${security.sasl.username} (${describeSecurity(security)} at ${brokers.join(', ')}): check KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`,
+      };
+    }
     return { ok: false, reason: `${brokers.join(', ')} did not answer as a Kafka broker (${describeError(error)})` };
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
+}
+
+/** kafkajs wraps the broker's "wrong password" in retry errors; the cause chain still names it. */
+export function isAuthenticationFailure(error: unknown): boolean {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    if (e.name === 'KafkaJSSASLAuthenticationError') return true;
+  }
+  return false;
 }
 
 function describeError(error: unknown): string {

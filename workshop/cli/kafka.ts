@@ -1,16 +1,32 @@
-import { localBrokerStatus, startLocalBroker, stopLocalBroker } from '../broker/local-broker.ts';
+import { localBrokerStatus, readPid, startLocalBroker, stopLocalBroker } from '../broker/local-broker.ts';
+import { describeNode, LOCAL_CLUSTER_SIZE, localCluster, localClusterStarted, parseNodeCount, startLocalCluster, stopLocalCluster } from '../broker/local-cluster.ts';
 import { runCli } from './run-cli.ts';
 
 const log = (line: string) => console.log(line);
 
-const commands: Record<string, () => Promise<number | void>> = {
-  async start() {
+const commands: Record<string, (args: string[]) => Promise<number | void>> = {
+  async start(args) {
+    if (parseNodeCount(args) === LOCAL_CLUSTER_SIZE) {
+      await startLocalCluster(log);
+      return;
+    }
+    if (localClusterStarted()) {
+      log(`The workshop's ${LOCAL_CLUSTER_SIZE}-node cluster is running, with a broker on 127.0.0.1:9092: the checks will use it. (npm run kafka:stop stops it.)`);
+      return;
+    }
     await startLocalBroker(log);
   },
   async stop() {
-    await stopLocalBroker(log);
+    const cluster = localClusterStarted();
+    if (cluster) await stopLocalCluster(log);
+    if (!cluster || readPid() !== undefined) await stopLocalBroker(log);
   },
   async status() {
+    if (localClusterStarted()) {
+      const nodes = await localCluster().status();
+      nodes.forEach((node) => log(describeNode(node)));
+      return nodes.every((node) => node.alive && node.answering) ? 0 : 1;
+    }
     const status = await localBrokerStatus();
     if (status.answering) {
       const owner = status.alive ? `the workshop broker, pid ${status.pid}` : 'not started by this workshop';
@@ -26,8 +42,8 @@ const commands: Record<string, () => Promise<number | void>> = {
   },
 };
 
-runCli(async ([command = 'start']) => {
+runCli(async ([command = 'start', ...args]) => {
   const run = commands[command];
   if (!run) throw new Error(`unknown command "${command}": use start, stop or status`);
-  return run();
+  return run(args);
 });

@@ -1,4 +1,5 @@
 import { findOrStartBroker } from '../broker/discover.ts';
+import { brokersFromEnv } from '../config.ts';
 import { dockerEngineAnswers } from '../broker/docker.ts';
 import { cachedJarsDir, kafkaHomeLibs } from '../broker/jars.ts';
 import { installedJavaMajorVersion, mavenIsInstalled } from '../broker/java.ts';
@@ -91,7 +92,7 @@ export function portFinding(state: 'kafka' | 'other' | 'free'): Findings {
 async function main(): Promise<number> {
   const print = (text: string) => console.log(text);
   const port = await realDoctorFacts.port9092();
-  const paths = await brokerPathFindings(realDoctorFacts, port === 'kafka' || process.env.KAFKA_BROKERS !== undefined);
+  const paths = await brokerPathFindings(realDoctorFacts, port === 'kafka' || brokersFromEnv() !== undefined);
   print('Broker paths on this machine:');
   paths.lines.forEach(print);
   const portResult = portFinding(port);

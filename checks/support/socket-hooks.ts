@@ -1,0 +1,55 @@
+import net from 'node:net';
+import type { ISocketFactory } from 'kafkajs';
+
+export const PRODUCE_API_KEY = 0;
+
+/** What a check may do with the Kafka requests and responses on a client's connections. */
+export interface SocketHooks {
+  /** Sees each request before it is written; returning false swallows it (the hook may break the connection). */
+  request?(request: { apiKey: number; correlationId: number }, socket: net.Socket): boolean | void;
+  /** Sees each response before kafkajs does; returning false holds back it and everything after (the hook may break the connection). */
+  response?(correlationId: number, socket: net.Socket): boolean | void;
+}
+
+/**
+ * A kafkajs socket factory that opens real connections and lets a check watch or disturb the
+ * traffic: a lost acknowledgement, a request that never leaves. kafkajs writes one request per
+ * write; responses arrive in chunks that are reassembled into frames here.
+ */
+export function hookedSocketFactory(hooks: SocketHooks): ISocketFactory {
+  return ({ host, port, onConnect }) => {
+    const socket = net.connect({ host, port }, onConnect);
+    const write = socket.write.bind(socket) as (chunk: unknown, ...rest: unknown[]) => boolean;
+    socket.write = ((chunk: unknown, ...rest: unknown[]) => {
+      if (Buffer.isBuffer(chunk) && chunk.length >= 12 && hooks.request?.({ apiKey: chunk.readInt16BE(4), correlationId: chunk.readInt32BE(8) }, socket) === false) return false;
+      return write(chunk, ...rest);
+    }) as typeof socket.write;
+    const on = socket.on.bind(socket);
+    socket.on = ((event: string, listener: (...args: unknown[]) => void) => {
+      if (event !== 'data' || !hooks.response) return on(event, listener);
+      const frames = new FrameReader();
+      let holding = false;
+      return on('data', (chunk: Buffer) => {
+        holding ||= frames.push(chunk).some((frame) => hooks.response!(frame.readInt32BE(4), socket) === false);
+        if (!holding) listener(chunk);
+      });
+    }) as typeof socket.on;
+    return socket;
+  };
+}
+
+/** Splits a byte stream into Kafka frames (int32 size, then that many bytes) as chunks arrive. */
+class FrameReader {
+  private pending = Buffer.alloc(0);
+
+  push(chunk: Buffer): Buffer[] {
+    this.pending = Buffer.concat([this.pending, chunk]);
+    const frames: Buffer[] = [];
+    while (this.pending.length >= 4 && this.pending.length >= 4 + this.pending.readInt32BE(0)) {
+      const size = 4 + this.pending.readInt32BE(0);
+      frames.push(this.pending.subarray(0, size));
+      this.pending = this.pending.subarray(size);
+    }
+    return frames;
+  }
+}

@@ -1,0 +1,20 @@
+import type { ITopicConfig } from 'kafkajs';
+
+/** How many copies of each partition the cluster keeps: one on each of the three brokers. */
+export const REPLICATION_FACTOR = 3;
+/** How many of those copies must hold a message before a send with acks: -1 succeeds. */
+export const MIN_IN_SYNC_REPLICAS = 2;
+
+/**
+ * A topic that survives the death of any one broker without losing an acknowledged message,
+ * and that refuses writes rather than keep them on a single broker.
+ * Create it with `admin.createTopics({ topics: [replicatedTopic(name)], waitForLeaders: true })`.
+ */
+export function replicatedTopic(topic: string, numPartitions = 3): ITopicConfig {
+  return {
+    topic,
+    numPartitions,
+    replicationFactor: REPLICATION_FACTOR,
+    configEntries: [{ name: 'min.insync.replicas', value: String(MIN_IN_SYNC_REPLICAS) }],
+  };
+}
