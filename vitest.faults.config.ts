@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { sharedConfig, unitTests } from './workshop/check/suites.ts';
+import { sharedConfig } from './workshop/check/suites.ts';
 
 /**
  * `npm run test:faults`: the slow proofs that nothing is lost and nothing hangs: a broker killed
@@ -14,6 +14,6 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 240_000,
     hookTimeout: 120_000,
-    projects: [unitTests(['tests/faults/**/*.test.ts'])],
+    projects: [{ extends: true, test: { name: 'faults', include: ['tests/faults/**/*.test.ts'] } }],
   },
 });

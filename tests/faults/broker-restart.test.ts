@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generateTransactions } from '../../bank/generator.ts';
 import { RIDE_OUT_SECONDS } from '../../demo/run-demo.ts';
+import { CheckContext } from '../../checks/support/context.ts';
+import { sendMessages } from '../../checks/support/produce.ts';
+import { probeKafka } from '../../workshop/broker/probe.ts';
+import { isAlive } from '../../workshop/broker/process.ts';
 import { RestartableBroker } from '../../workshop/broker/restartable-broker.ts';
 import { waitForOutput, type DemoProcess } from '../../workshop/demo-process.ts';
 import { STACK_FRAME } from '../support/spawn-cli.ts';
@@ -27,6 +31,24 @@ const sorted = (values: Iterable<string>) => [...values].sort();
 /** When the first line matching `pattern` was printed after `since`, or undefined. */
 const printedAfter = (program: DemoProcess, since: number, pattern: RegExp) => program.lines.find((line) => line.at > since && pattern.test(line.text))?.at;
 const TRANSACTION = /\| TXN-\d+$/;
+
+test('RestartableBroker: kill() ends the process at once; restart() brings the same broker back, at the same address, with its data', async ({ onTestFinished }) => {
+  const ctx = new CheckContext('restartable', broker.brokers);
+  onTestFinished(() => ctx.close());
+  const topic = await ctx.createTopic('kept', 1);
+  await sendMessages(ctx, topic, [{ key: 'k', value: 'stored before the kill' }]);
+  const pid = broker.pid!;
+
+  await broker.kill();
+  expect(broker.running).toBe(false);
+  expect(isAlive(pid)).toBe(false);
+  expect((await probeKafka(broker.brokers, 1000)).ok).toBe(false);
+
+  await broker.restart();
+  expect(broker.running).toBe(true);
+  expect(broker.pid).not.toBe(pid);
+  expect((await ctx.readAll(topic, 30_000)).map((m) => m.value?.toString())).toEqual(['stored before the kill']);
+});
 
 describe('the broker is killed under the running demo', () => {
   test('killed mid-stream and restarted: the simulator carries on, every transaction is stored once, the monitor shows them all', async ({ onTestFinished }) => {
@@ -64,7 +86,7 @@ describe('the broker is killed under the running demo', () => {
     const shownBeforeKill = new Set(monitor.lines.filter((line) => line.at < killedAt).map((line) => /TXN-\d+$/.exec(line.text)?.[0]));
     expect(shownTwice.filter((id) => !shownBeforeKill.has(id)), 'shown twice without a crash in between').toEqual([]);
 
-    const resumed = printedAfter(monitor, killedAt, TRANSACTION);
+    const resumed = printedAfter(monitor, backAt, TRANSACTION);
     measured(
       `broker killed at message ${figure(killAt)} of ${figure(count)}, down ${seconds(downFor)}, answering again ${seconds(backAt - killedAt)} after the kill; ` +
         `simulator exit 0; topic ${figure(stored.length)} messages, ${figure(new Set(stored).size)} distinct, ${repeated(stored).length} duplicates, ${sent.length - new Set(stored).size} missing; ` +
