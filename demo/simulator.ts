@@ -1,6 +1,8 @@
-import { Kafka, Partitioners, type PartitionMetadata } from 'kafkajs';
+import { Kafka } from 'kafkajs';
 import { formatTransactionShort } from '../bank/format.ts';
 import { createTransactionGenerator } from '../bank/generator.ts';
+// the reference's, not yours: the lanes must match kafkajs's choice of partition even while lesson 02 is unfinished
+import { partitionFor } from '../solutions/02-keys-and-partitions/keys.ts';
 import { loadLesson, type CodeSource } from './lesson-code.ts';
 import { isBrokerLoss } from './broker-loss.ts';
 import { RIDE_OUT_SECONDS, runDemo, SOLUTION_FLAG, whoseCode } from './run-demo.ts';
@@ -62,7 +64,6 @@ runDemo('npm run simulator', spec, async ({ flags, source, brokers, connection, 
   } finally {
     await admin.disconnect();
   }
-  const partitionOf = partitionLanes(partitions);
   await producer.connect();
   console.log(`📨 Publishing to topic: ${topic}`);
   console.log(`⏱️  Rate: ${describeRate(rate)}`);
@@ -85,7 +86,7 @@ runDemo('npm run simulator', spec, async ({ flags, source, brokers, connection, 
       // failed request after all (it died before answering), it takes that next send for a repeat
       // and drops it, and the retry then stores the first one twice. In order, per partition, that
       // cannot happen, and each account's transactions stay in order even through a broker restart.
-      laneOf: (tx) => partitionOf(keyFor(tx)),
+      laneOf: (tx) => partitionFor(keyFor(tx), partitions),
       onSent: (tx, sent) => {
         confirmed = sent;
         if (sent % REPORT_EVERY === 0) console.log(`✅ Sent ${sent} transactions | Latest: ${formatTransactionShort(tx)}`);
@@ -109,15 +110,3 @@ runDemo('npm run simulator', spec, async ({ flags, source, brokers, connection, 
   console.log(RULE);
 });
 
-/** The partition kafkajs's default partitioner picks for a key on a topic of `numPartitions`. */
-function partitionLanes(numPartitions: number): (key: string) => number {
-  const partitioner = Partitioners.DefaultPartitioner();
-  const partitionMetadata: PartitionMetadata[] = Array.from({ length: numPartitions }, (_, partitionId) => ({
-    partitionId,
-    leader: 0,
-    partitionErrorCode: 0,
-    replicas: [0],
-    isr: [0],
-  }));
-  return (key) => partitioner({ topic: '', partitionMetadata, message: { key, value: null } });
-}

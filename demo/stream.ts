@@ -11,7 +11,7 @@ export interface StreamOptions {
   send: (tx: Transaction) => Promise<unknown>;
   /**
    * Sends in the same lane go one at a time, in order; different lanes overlap. The simulator's
-   * lane is the partition: see `partitionLanes`. Without it, every send overlaps the others.
+   * lane is the partition. Without it, every send overlaps the others.
    */
   laneOf?: (tx: Transaction) => number;
   /** Called as Kafka confirms each one, with how many are confirmed so far. */
