@@ -16,7 +16,7 @@ const SECONDS = 60;
 const ids = (monitor: DemoProcess) => printedTransactions(monitor).map((tx) => tx.transactionId);
 const rebalances = (monitor: DemoProcess) => monitor.matching(/Partitions assigned: /).length;
 
-test(`4 monitors in one group, ${RATE} transactions a second for ${SECONDS} s, one joining and one leaving: each transaction processed exactly once`, { timeout: 300_000 }, async ({ onTestFinished }) => {
+test(`4 monitors in one group, ${RATE} transactions a second for ${SECONDS} s, one joining and one leaving: each transaction processed exactly once`, { timeout: 600_000 }, async ({ onTestFinished }) => {
   const { ctx, start } = demoRun(onTestFinished);
   const topic = await ctx.createTopic('load', PARTITIONS);
   const group = ctx.name('monitors');
@@ -34,15 +34,15 @@ test(`4 monitors in one group, ${RATE} transactions a second for ${SECONDS} s, o
   );
 
   const simulator = start('simulator', ['--topic', topic, '--count', count, '--rate', RATE, '--seed', seed]);
-  await simulator.waitForLine(new RegExp(`^✅ Sent ${count / 3} transactions`), 120_000);
+  await simulator.waitForLine(new RegExp(`^✅ Sent ${count / 3} transactions`), 240_000);
   const joiner = start('monitor', monitorArgs);
   monitors.push(joiner);
   await joiner.waitForLine(/Partitions assigned: \d/, 60_000);
-  await simulator.waitForLine(new RegExp(`^✅ Sent ${(2 * count) / 3} transactions`), 120_000);
+  await simulator.waitForLine(new RegExp(`^✅ Sent ${(2 * count) / 3} transactions`), 240_000);
   const leaver = monitors[0]!;
   expect(await leaver.interrupt(30_000), leaver.describe()).toEqual({ code: 0, signal: null });
 
-  expect(await simulator.waitForExit(180_000), simulator.describe()).toEqual({ code: 0, signal: null });
+  expect(await simulator.waitForExit(240_000), simulator.describe()).toEqual({ code: 0, signal: null });
   const everyone = () => monitors.flatMap(ids);
   await waitForOutput(monitors.slice(1), () => (new Set(everyone()).size >= count ? true : undefined), {
     timeoutMs: 120_000,
