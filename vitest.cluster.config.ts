@@ -1,5 +1,6 @@
+import os from 'node:os';
 import { defineConfig } from 'vitest/config';
-import { CLUSTER_CHECKS, lessonChecks, sharedConfig, unitTests } from './workshop/check/suites.ts';
+import { brokerTests, CLUSTER_CHECKS, lessonChecks, sharedConfig } from './workshop/check/suites.ts';
 
 /**
  * `npm run test:cluster`: what starts Kafka clusters of its own and so takes minutes, not
@@ -10,10 +11,13 @@ export default defineConfig({
   ...sharedConfig,
   test: {
     ...sharedConfig.test,
+    // each of these files starts JVM clusters of its own: vitest's default, one file per core but one
+    maxWorkers: Math.max(os.availableParallelism() - 1, 1),
     projects: [
-      unitTests(['tests/clusters/**/*.test.ts']),
+      brokerTests('clusters', ['tests/clusters/**/*.test.ts']),
       lessonChecks('solutions', CLUSTER_CHECKS),
       lessonChecks('wrong-answers', CLUSTER_CHECKS),
+      lessonChecks('variants', CLUSTER_CHECKS),
     ],
   },
 });

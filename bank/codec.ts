@@ -1,4 +1,5 @@
 import { MAX_ACCOUNT, MIN_ACCOUNT, TRANSACTION_TYPES, type Transaction } from './transaction.ts';
+import { describeFramed, isConfluentFramed } from './wire-format.ts';
 
 /** A message on the topic that is not a valid transaction. Consumers count it and move on. */
 export class MalformedTransactionError extends Error {
@@ -15,6 +16,8 @@ export function encodeTransaction(tx: Transaction): string {
  */
 export function decodeTransaction(value: Buffer | string | null | undefined): Transaction {
   if (value === null || value === undefined) throw new MalformedTransactionError('the message has no value (null)');
+  // Avro from lesson 09: say what it is rather than "not JSON: \u0000…"
+  if (isConfluentFramed(value)) throw new MalformedTransactionError(describeFramed(value as Buffer));
   const text = typeof value === 'string' ? value : value.toString('utf8');
   let parsed: unknown;
   try {
@@ -31,10 +34,14 @@ export function decodeTransaction(value: Buffer | string | null | undefined): Tr
     problems.push(`account must be a whole number from ${MIN_ACCOUNT} to ${MAX_ACCOUNT}`);
   }
   if (typeof tx.amount !== 'number' || !Number.isFinite(tx.amount)) problems.push('amount must be a number');
-  if (typeof tx.timestamp !== 'string' || Number.isNaN(Date.parse(tx.timestamp))) problems.push('timestamp must be an ISO 8601 date');
-  if (typeof tx.transaction_id !== 'string' || !/^TXN-\d+$/.test(tx.transaction_id)) problems.push('transaction_id must look like TXN-12345');
-  if (!TRANSACTION_TYPES.includes(tx.type as never)) problems.push(`type must be one of ${TRANSACTION_TYPES.join(', ')}`);
-  if (problems.length > 0) throw new MalformedTransactionError(`not a valid transaction (${problems.join('; ')}): ${preview(text)}`);
+  if (typeof tx.timestamp !== 'string' || Number.isNaN(Date.parse(tx.timestamp)))
+    problems.push('timestamp must be an ISO 8601 date');
+  if (typeof tx.transaction_id !== 'string' || !/^TXN-\d+$/.test(tx.transaction_id))
+    problems.push('transaction_id must look like TXN-12345');
+  if (!TRANSACTION_TYPES.includes(tx.type as never))
+    problems.push(`type must be one of ${TRANSACTION_TYPES.join(', ')}`);
+  if (problems.length > 0)
+    throw new MalformedTransactionError(`not a valid transaction (${problems.join('; ')}): ${preview(text)}`);
   return {
     account: tx.account as number,
     amount: tx.amount as number,

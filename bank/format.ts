@@ -6,9 +6,12 @@ export function formatAmount(amount: number): string {
   return `$${amount < 0 ? '-' : '+'}${Math.abs(amount).toFixed(2)}`;
 }
 
+// one formatter, made once: toLocaleString builds a new one on every call, which a busy monitor feels
+const DOLLARS = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
 /** "$1,234.56", "$-42.00". */
 export function formatMoney(amount: number): string {
-  const digits = Math.abs(amount).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const digits = DOLLARS.format(Math.abs(amount));
   return `$${amount < 0 ? '-' : ''}${digits}`;
 }
 

@@ -33,7 +33,9 @@ export function createTransactionGenerator(options: GeneratorOptions = {}): () =
     const size = faker.number.float({ min: 1, max: 1000, fractionDigits: 2 });
     const sign = SIGN[type] || faker.helpers.arrayElement([1, -1]);
     return {
-      account: accountPool ? faker.helpers.arrayElement(accountPool) : faker.number.int({ min: MIN_ACCOUNT, max: MAX_ACCOUNT }),
+      account: accountPool
+        ? faker.helpers.arrayElement(accountPool)
+        : faker.number.int({ min: MIN_ACCOUNT, max: MAX_ACCOUNT }),
       amount: sign * size,
       timestamp: now().toISOString(),
       transaction_id: `TXN-${nextId++}`,

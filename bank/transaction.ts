@@ -1,6 +1,8 @@
 /**
- * A bank transaction as it travels through Kafka. The field names match the seed course's
- * Python producer, so both courses read and write the same JSON on the wire.
+ * A bank transaction as it travels through Kafka. The fields and their types match the seed
+ * course's Python producer, so each course reads what the other writes. Two details differ:
+ * a whole amount is written 317 (Python: 317.0), and the timestamp is UTC with a Z (Python's
+ * is naive local time); lesson 01's README says more, tests/interop/python.test.ts proves it.
  */
 export const TRANSACTION_TYPES = ['deposit', 'withdrawal', 'transfer', 'payment'] as const;
 export type TransactionType = (typeof TRANSACTION_TYPES)[number];
@@ -8,9 +10,9 @@ export type TransactionType = (typeof TRANSACTION_TYPES)[number];
 export interface Transaction {
   /** Account number, 1000–5000. Also the message key, so one account's history stays in order. */
   account: number;
-  /** Two decimals. Deposits are positive; withdrawals and payments negative; transfers either. */
+  /** Two decimals. Money in is positive, money out negative (the generator: deposits in, withdrawals and payments out, transfers either). */
   amount: number;
-  /** ISO 8601, for example "2024-01-01T12:00:00.000Z". */
+  /** ISO 8601: "2024-01-01T12:00:00.000Z" as the workshop writes it, "2024-01-01T12:00:00.123456" as the seed's Python does. */
   timestamp: string;
   /** "TXN-" and digits, unique within a run. */
   transaction_id: string;

@@ -5,7 +5,8 @@
  */
 export function isBrokerLoss(error: unknown): boolean {
   for (let current: unknown = error, depth = 0; current instanceof Error && depth < 10; depth++) {
-    if (['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSRequestTimeoutError'].includes(current.name)) return true;
+    if (['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSRequestTimeoutError'].includes(current.name))
+      return true;
     current = current.cause;
   }
   return false;

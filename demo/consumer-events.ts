@@ -22,7 +22,8 @@ export function watchConsumer(
 ): Promise<never> {
   let outage: string | undefined;
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-    if (outage !== undefined) print.warn('✅ The consumer is back in its group and carries on where the group left off.');
+    if (outage !== undefined)
+      print.warn('✅ The consumer is back in its group and carries on where the group left off.');
     outage = undefined;
     print.assigned(payload.memberAssignment[topic] ?? []);
   });

@@ -1,10 +1,12 @@
 import { Kafka } from 'kafkajs';
+import { print } from './output.ts';
 import { formatTransaction } from '../bank/format.ts';
 import { formatAssignment, watchConsumer } from './consumer-events.ts';
 import { DEFAULT_PARTITIONS, DEFAULT_TOPIC } from './defaults.ts';
-import { loadLesson } from './lesson-code.ts';
-import { runDemo, SOLUTION_FLAG, stopRequested, whoseCode } from './run-demo.ts';
+import { readEitherFormat } from './formats.ts';
+import { runDemo, stopRequested, whoseCode } from './run-demo.ts';
 import { waitForTopic } from './topics.ts';
+import { withoutNewTopicRace } from '../workshop/kafka/new-topic-race.ts';
 
 /**
  * `npm run fraud`: lesson 04's fraud detector as a live program. It reads the same topic as
@@ -17,18 +19,20 @@ type TopicLesson = typeof import('../solutions/02-keys-and-partitions/topic.ts')
 const RULE = '='.repeat(60);
 const REPORT_EVERY = 10;
 
-const spec = {
+const flags = {
   group: { kind: 'text', help: 'consumer group id (default fraud-detector)' },
   topic: { kind: 'topic', help: `topic to read (default ${DEFAULT_TOPIC})` },
   'alerts-topic': { kind: 'topic', help: 'topic the alerts are published to (default fraud-alerts)' },
   latest: { kind: 'switch', help: 'a new group starts at the end of the topic instead of the beginning' },
-  ...SOLUTION_FLAG,
 } as const;
 
-runDemo('npm run fraud', spec, async ({ flags, source, brokers, connection, stop }) => {
+const about =
+  "Lesson 04's fraud detector, live: it reads the monitor's topic in a consumer group of its own, so both see every transaction, and publishes its alerts to a topic of their own.";
+
+runDemo({ program: 'npm run fraud', about, flags }, async ({ flags, source, lesson, brokers, connection, stop }) => {
   const [{ FraudDetector, FRAUD_GROUP_ID, ALERTS_TOPIC }, { ensureTopic }] = await Promise.all([
-    loadLesson<FraudLesson>(source, '04-multi-group-pubsub', 'fraud.ts'),
-    loadLesson<TopicLesson>(source, '02-keys-and-partitions', 'topic.ts'),
+    lesson<FraudLesson>('lesson-04', 'fraud.ts'),
+    lesson<TopicLesson>('lesson-02', 'topic.ts'),
   ]);
   const topic = flags.topic ?? DEFAULT_TOPIC;
   const groupId = flags.group ?? FRAUD_GROUP_ID;
@@ -37,7 +41,8 @@ runDemo('npm run fraud', spec, async ({ flags, source, brokers, connection, stop
   let checked = 0;
   let alerts = 0;
   // messages that are not transactions are skipped by lesson 03's consumer; say how many, once there are some
-  const skipped = (around: (note: string) => string) => (detector.malformedCount > 0 ? around(`${detector.malformedCount} malformed skipped`) : '');
+  const skipped = (around: (note: string) => string) =>
+    detector.malformedCount > 0 ? around(`${detector.malformedCount} malformed skipped`) : '';
   const detector = new FraudDetector({
     connection: connection('detector'),
     topic,
@@ -45,44 +50,53 @@ runDemo('npm run fraud', spec, async ({ flags, source, brokers, connection, stop
     groupId,
     fromBeginning: !flags.latest,
     onTransaction: () => {
-      if (++checked % REPORT_EVERY === 0) console.log(`🔎 Checked ${checked} transactions | ${alerts} alert${alerts === 1 ? '' : 's'}${skipped((note) => ` | ${note}`)}`);
+      if (++checked % REPORT_EVERY === 0)
+        print(
+          `🔎 Checked ${checked} transactions | ${alerts} alert${alerts === 1 ? '' : 's'}${skipped((note) => ` | ${note}`)}`,
+        );
     },
     onAlert: (alert) => {
       alerts += 1;
-      console.log(`🚨 ALERT ${formatTransaction(alert)} | ${alert.reason}`);
+      print(`🚨 ALERT ${formatTransaction(alert)} | ${alert.reason}`);
     },
   });
 
   const admin = new Kafka(connection('admin')).admin();
   await admin.connect();
   try {
-    console.log('🕵️  Fraud Detector');
-    console.log(RULE);
-    console.log(`✅ Connected to Kafka at ${brokers.join(',')}`);
+    print('🕵️  Fraud Detector');
+    print(RULE);
+    print(`✅ Connected to Kafka at ${brokers.join(',')}`);
     // the detector publishes to its alerts topic; like the simulator, the program creates it (lesson 02)
-    await ensureTopic(admin, alertsTopic, DEFAULT_PARTITIONS);
+    await ensureTopic(withoutNewTopicRace(admin), alertsTopic, DEFAULT_PARTITIONS);
     const found = await waitForTopic(admin, topic, stop, () =>
-      console.log(`⏳ Topic ${topic} does not exist yet: start the simulator (npm run simulator) and the detector will begin.`),
+      print(
+        `⏳ Topic ${topic} does not exist yet: start the simulator (npm run simulator) and the detector will begin.`,
+      ),
     );
     if (!found) return;
   } finally {
     await admin.disconnect();
   }
-  console.log(`📥 Consuming from topic: ${topic}`);
-  console.log(`👥 Consumer group: ${groupId}`);
-  console.log(`🚨 Publishing alerts to topic: ${alertsTopic}`);
-  console.log(whoseCode(source));
-  console.log(RULE);
+  print(`📥 Consuming from topic: ${topic}`);
+  print(`👥 Consumer group: ${groupId}`);
+  print(`🚨 Publishing alerts to topic: ${alertsTopic}`);
+  print(whoseCode(source));
+  print(RULE);
 
+  // JSON and Avro (lesson 09) alike, told apart by the first byte
+  readEitherFormat(detector.consumer, (line) => print(line));
   const crashed = watchConsumer(detector.consumer, topic, {
-    assigned: (partitions) => console.log(formatAssignment(partitions)),
-    warn: (line) => console.log(line),
+    assigned: (partitions) => print(formatAssignment(partitions)),
+    warn: (line) => print(line),
   });
   await Promise.race([detector.start(), crashed, stopRequested(stop)]);
   await Promise.race([stopRequested(stop), crashed]);
 
-  console.log('');
-  console.log('🛑 Stopping: committing the offsets of what was checked...');
+  print('');
+  print('🛑 Stopping: committing the offsets of what was checked...');
   await detector.stop();
-  console.log(`👋 Checked ${checked} transactions${skipped((note) => ` (${note})`)} and raised ${alerts} alert${alerts === 1 ? '' : 's'}. Run it again to resume where this one left off.`);
+  print(
+    `👋 Checked ${checked} transactions${skipped((note) => ` (${note})`)} and raised ${alerts} alert${alerts === 1 ? '' : 's'}. Run it again to resume where this one left off.`,
+  );
 });

@@ -1,6 +1,7 @@
 import type { Admin } from 'kafkajs';
 import { isTodoError } from '../workshop/todo.ts';
-import { lessonFileExists, loadLesson, type CodeSource } from './lesson-code.ts';
+import { displayPath } from '../workshop/paths.ts';
+import { lessonFile, lessonFileExists, loadLesson, type CodeSource } from './lesson-code.ts';
 
 /** How far a group is behind on one partition (the shape of lesson 05's `consumerLag`). */
 export interface PartitionLag {
@@ -12,7 +13,7 @@ export interface PartitionLag {
 
 export type LagReader = (admin: Admin, groupId: string, topic: string) => Promise<PartitionLag[]>;
 
-const LESSON = '05-offsets-and-replay';
+const LESSON = 'lesson-05';
 const FILE = 'offsets.ts';
 
 /**
@@ -27,7 +28,9 @@ export async function chooseLagReader(source: CodeSource, note: (line: string) =
   try {
     ({ consumerLag } = await loadLesson<{ consumerLag: LagReader }>(source, LESSON, FILE));
   } catch (error) {
-    note(`⚠️  ${source}/${LESSON}/${FILE} does not load (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): the monitor measures the lag itself.`);
+    note(
+      `⚠️  ${displayPath(lessonFile(source, LESSON, FILE))} does not load (${error instanceof Error ? error.message.split('\n')[0] : String(error)}): the monitor measures the lag itself.`,
+    );
     return lagFromAdmin;
   }
   let lessonDone = true;
@@ -46,7 +49,10 @@ export async function chooseLagReader(source: CodeSource, note: (line: string) =
 
 /** Lag from the broker's own numbers: each partition's end offset minus the group's commit. */
 export async function lagFromAdmin(admin: Admin, groupId: string, topic: string): Promise<PartitionLag[]> {
-  const [ends, [committed]] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+  const [ends, [committed]] = await Promise.all([
+    admin.fetchTopicOffsets(topic),
+    admin.fetchOffsets({ groupId, topics: [topic] }),
+  ]);
   const commits = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
   return ends
     .map((end) => {

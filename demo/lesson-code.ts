@@ -1,13 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PROJECT_ROOT } from '../workshop/paths.ts';
+import { ConfigError } from '../workshop/config.ts';
+import { lessonById } from '../workshop/lessons.ts';
+import { displayPath, PROJECT_ROOT } from '../workshop/paths.ts';
 import { isTodoError, type TodoError } from '../workshop/todo.ts';
 
 /**
- * Whose code the demo runs: the learner's own (`lessons/`, the default, so their work comes
- * alive) or the reference (`solutions/`, with --solution). Both folders export the same names
- * (see the contracts in each lesson), so the programs do not care which one they get.
+ * Whose code a live program runs: the learner's own (`lessons/`, the default, so their work
+ * comes alive) or the reference (`solutions/`, with --solution). Both folders export the same
+ * names (see the contracts in each lesson), so the programs do not care which one they get.
  */
 export type CodeSource = 'lessons' | 'solutions';
 
@@ -15,18 +17,25 @@ export function codeSource(solution: boolean | undefined): CodeSource {
   return solution ? 'solutions' : 'lessons';
 }
 
-export function lessonFile(source: CodeSource, lesson: string, file: string): string {
-  return path.join(PROJECT_ROOT, source, lesson, file);
+/** Where a lesson file is, by the lesson's id in lessons/manifest.json: ('lessons', 'lesson-03', 'consumer.ts'). */
+export function lessonFile(source: CodeSource, id: string, file: string): string {
+  const lesson = lessonById(id);
+  if (!lesson.files.includes(file)) throw new Error(`${file} is not one of ${id}'s files in lessons/manifest.json`);
+  return path.join(PROJECT_ROOT, source, lesson.folder, file);
 }
 
-export function lessonFileExists(source: CodeSource, lesson: string, file: string): boolean {
-  return fs.existsSync(lessonFile(source, lesson, file));
+export function lessonFileExists(source: CodeSource, id: string, file: string): boolean {
+  return fs.existsSync(lessonFile(source, id, file));
 }
 
-/** Imports one lesson file, e.g. loadLesson('lessons', '03-consumer-groups', 'consumer.ts'). */
-export async function loadLesson<M>(source: CodeSource, lesson: string, file: string): Promise<M> {
-  const full = lessonFile(source, lesson, file);
-  if (!fs.existsSync(full)) throw new Error(`${source}/${lesson}/${file} is missing: the demo needs it (restore it with git, or run with --solution)`);
+/** The one lesson loader of the live programs: imports one lesson file, e.g. loadLesson('lessons', 'lesson-03', 'consumer.ts'). */
+export async function loadLesson<M>(source: CodeSource, id: string, file: string): Promise<M> {
+  const full = lessonFile(source, id, file);
+  if (!fs.existsSync(full)) {
+    throw new ConfigError(
+      `${displayPath(full)} is missing: restore it with npm run reset ${id}${source === 'lessons' ? ', or run with --solution' : ''}`,
+    );
+  }
   return (await import(pathToFileURL(full).href)) as M;
 }
 
@@ -47,7 +56,7 @@ export function notDoneYet(error: unknown): string | undefined {
 function findTodo(error: unknown): TodoError | undefined {
   for (let current: unknown = error, depth = 0; current instanceof Error && depth < 10; depth++) {
     const cause: unknown = current.cause;
-    if (isTodoError(current)) return current as TodoError;
+    if (isTodoError(current)) return current;
     current = cause;
   }
   return undefined;

@@ -1,9 +1,9 @@
 import type { KafkaConfig } from 'kafkajs';
 import { findOrStartBroker } from '../workshop/broker/discover.ts';
+import type { CommandSpec, FlagSpec, Flags } from '../workshop/cli/args.ts';
 import { runCli } from '../workshop/cli/run-cli.ts';
 import { kafkaConfig } from '../workshop/config.ts';
-import { parseFlags, usage, type FlagSpec, type Flags } from './args.ts';
-import { codeSource, notDoneYet, type CodeSource } from './lesson-code.ts';
+import { codeSource, loadLesson, notDoneYet, type CodeSource } from './lesson-code.ts';
 
 /**
  * The demo programs run for a long time, so a broker that restarts must not end them. The
@@ -22,42 +22,62 @@ export const RIDE_OUT_SECONDS = Math.round(
   ) / 1000,
 );
 
-/** Every demo program takes --solution: run the reference instead of the learner's lessons. */
-export const SOLUTION_FLAG = { solution: { kind: 'switch', help: 'run the reference solutions/ instead of your lessons/' } } as const;
+/** Every live program takes --solution: run the reference instead of the learner's lessons. */
+const SOLUTION_FLAG = {
+  solution: { kind: 'switch', help: 'run the reference code in solutions/ instead of your lessons/' },
+} as const;
+
+export interface DemoSpec<S extends FlagSpec> extends CommandSpec<S> {
+  /**
+   * Where the program's Kafka comes from. 'broker' (the default): the one `npm run check` uses,
+   * found or started the same way. 'own': the program brings its own (failover starts a
+   * cluster), so none is looked for and `brokers` is empty.
+   */
+  kafka?: 'broker' | 'own';
+}
 
 export interface Demo<S extends FlagSpec> {
-  flags: Flags<S>;
+  /** The program's options, and --solution. */
+  flags: Flags<S & typeof SOLUTION_FLAG>;
+  /** The words of the command line that are not options, when the spec allows some. */
+  words: string[];
   source: CodeSource;
+  /** Imports one of the lesson files the program runs: yours, or the reference with --solution. */
+  lesson: <M>(id: string, file: string) => Promise<M>;
   brokers: string[];
   /** kafkajs settings for one client of this program, with a client id Kafka UI can show. */
-  connection(role: string): KafkaConfig;
-  /** Aborted by the first Ctrl+C (SIGINT) or SIGTERM: time to stop consuming, flush, and report. */
+  connection: (role: string) => KafkaConfig;
+  /** Aborted by the first Ctrl+C, a SIGTERM, or the end of the process that started this one: time to stop, commit and report. */
   stop: AbortSignal;
 }
 
 /**
- * The frame around each demo program: flags (or --help), the broker (found, or started the way
- * `npm run check` does), and the workshop's error manners. An unfinished lesson is reported as
- * the learner's next step, in one line, with a non-zero exit.
+ * The frame of every live program in demo/ (simulator, monitor, fraud, offsets, processor,
+ * failover, …). A program is one call:
+ *
+ *   runDemo({ program: 'npm run monitor', about: '…', flags: { topic: { kind: 'topic', help: '…' } } },
+ *     async ({ flags, lesson, connection, stop }) => { …; await stopRequested(stop); … });
+ *
+ * and gets, the same way as the others: its options typed, plus --solution and --help; the
+ * broker (found, or started the way `npm run check` does); one loader for lesson code; a
+ * graceful stop (see runCli); and the workshop's error manners: a problem is one line, and an
+ * unfinished lesson is reported as the learner's next step, with a non-zero exit.
  */
-export function runDemo<S extends FlagSpec & typeof SOLUTION_FLAG>(
-  program: string,
-  spec: S,
-  main: (demo: Demo<S>) => Promise<number | void>,
-): void {
+export function runDemo<S extends FlagSpec>(spec: DemoSpec<S>, main: (demo: Demo<S>) => Promise<number | void>): void {
+  const command = { ...spec, flags: { ...spec.flags, ...SOLUTION_FLAG } };
   runCli(
-    async (args, stop) => {
-      if (args.includes('--help') || args.includes('-h')) {
-        console.log(usage(program, spec));
-        return 0;
-      }
-      const flags = parseFlags(args, spec, program);
-      const { brokers } = await findOrStartBroker('persistent', (line) => console.log(line));
-      const clientPrefix = `${program.replace(/^npm run /, '')}-${process.pid}`;
+    command,
+    async ({ flags, words, stop }) => {
+      const { brokers } =
+        spec.kafka === 'own' ? { brokers: [] } : await findOrStartBroker('persistent', (line) => console.log(line));
+      const clientPrefix = `${spec.program.replace(/^npm run /, '')}-${process.pid}`;
+      const source = codeSource(flags.solution);
       try {
         return await main({
           flags,
-          source: codeSource(flags.solution as boolean | undefined),
+          words,
+          source,
+          lesson: (id, file) => loadLesson(source, id, file),
           brokers,
           connection: (role) => ({ ...kafkaConfig(`${clientPrefix}-${role}`, brokers), retry: RIDE_OUT_RESTARTS }),
           stop,
@@ -73,7 +93,9 @@ export function runDemo<S extends FlagSpec & typeof SOLUTION_FLAG>(
 
 /** Resolves when the program is asked to stop (Ctrl+C or SIGTERM). */
 export function stopRequested(stop: AbortSignal): Promise<void> {
-  return new Promise((resolve) => (stop.aborted ? resolve() : stop.addEventListener('abort', () => resolve(), { once: true })));
+  return new Promise((resolve) =>
+    stop.aborted ? resolve() : stop.addEventListener('abort', () => resolve(), { once: true }),
+  );
 }
 
 /** The banner line that says whose code is running. */

@@ -1,4 +1,4 @@
-import { setTimeout as delay } from 'node:timers/promises';
+import { pause } from '../workshop/wait.ts';
 import type { Transaction } from '../bank/transaction.ts';
 
 export interface StreamOptions {
@@ -24,7 +24,7 @@ export interface StreamResult {
 }
 
 /** Sends beyond this many unconfirmed ones wait, so a slow broker cannot fill the memory. */
-const MAX_IN_FLIGHT = 1000;
+export const MAX_IN_FLIGHT = 1000;
 
 /**
  * Sends transactions at a steady rate. Each one is due at start + i / rate, so the rate holds
@@ -37,14 +37,17 @@ export async function streamTransactions(options: StreamOptions): Promise<Stream
   const started = performance.now();
   const inFlight = new Set<Promise<void>>();
   const laneTails = new Map<number, Promise<void>>();
+  // wakes the loop when a send finishes while it waits for room: racing all the sends in flight
+  // instead costs a thousand reactions per send once the limit is reached
+  let roomFreed: (() => void) | undefined;
   let sent = 0;
   let failure: { error: unknown } | undefined;
 
   for (let i = 0; !options.stop.aborted && !failure && (options.count === undefined || i < options.count); i++) {
     const wait = started + (i * 1000) / options.rate - performance.now();
-    if (wait > 1) await delay(wait, undefined, { signal: options.stop }).catch(() => undefined);
+    if (wait > 1) await pause(wait, options.stop);
     if (options.stop.aborted) break;
-    if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
+    if (inFlight.size >= MAX_IN_FLIGHT) await new Promise<void>((resolve) => (roomFreed = resolve));
 
     const tx = options.next();
     const lane = options.laneOf?.(tx);
@@ -66,6 +69,8 @@ export async function streamTransactions(options: StreamOptions): Promise<Stream
     void sending.finally(() => {
       inFlight.delete(sending);
       if (lane !== undefined && laneTails.get(lane) === sending) laneTails.delete(lane);
+      roomFreed?.();
+      roomFreed = undefined;
     });
   }
 

@@ -1,16 +1,21 @@
 import type { Admin } from 'kafkajs';
-import { setTimeout as delay } from 'node:timers/promises';
+import { pause } from '../workshop/wait.ts';
 
 /**
  * Waits until `topic` exists and every partition has a leader: the monitor may start before
  * the simulator has created it, and a consumer that subscribes to a half-created topic fails.
  * Returns false when the program was asked to stop first. `onWaiting` is called once.
  */
-export async function waitForTopic(admin: Admin, topic: string, stop: AbortSignal, onWaiting: () => void): Promise<boolean> {
+export async function waitForTopic(
+  admin: Admin,
+  topic: string,
+  stop: AbortSignal,
+  onWaiting: () => void,
+): Promise<boolean> {
   for (let waiting = false; !stop.aborted; waiting = true) {
     if (await topicIsReady(admin, topic)) return true;
     if (!waiting) onWaiting();
-    await delay(waiting ? 1000 : 100, undefined, { signal: stop }).catch(() => undefined);
+    await pause(waiting ? 1000 : 100, stop);
   }
   return false;
 }

@@ -18,9 +18,12 @@ interface Service {
   environment: Record<string, string | number>;
   depends_on?: string[] | Record<string, unknown>;
 }
-const compose = parse(fs.readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+const compose = parse(fs.readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+};
 const cluster = Object.entries(compose.services).filter(([, service]) => service.profiles?.includes('cluster'));
-const env = (service: Service) => Object.fromEntries(Object.entries(service.environment).map(([key, value]) => [key, String(value)]));
+const env = (service: Service) =>
+  Object.fromEntries(Object.entries(service.environment).map(([key, value]) => [key, String(value)]));
 
 describe('docker-compose.yml cluster profile', () => {
   test('is one controller and three brokers, all opt-in', () => {
@@ -36,12 +39,17 @@ describe('docker-compose.yml cluster profile', () => {
 
   test('publishes the brokers on 127.0.0.1:9092–9094 only, each advertising the port it is published on', () => {
     const brokers = cluster.filter(([, s]) => env(s).KAFKA_PROCESS_ROLES === 'broker');
-    expect(brokers.map(([, s]) => s.ports)).toEqual(LOCAL_CLUSTER_PORTS.brokerPorts.map((port) => [`127.0.0.1:${port}:${port}`]));
+    expect(brokers.map(([, s]) => s.ports)).toEqual(
+      LOCAL_CLUSTER_PORTS.brokerPorts.map((port) => [`127.0.0.1:${port}:${port}`]),
+    );
     for (const [name, service] of brokers) {
       const port = service.ports![0]!.split(':')[1];
-      expect(env(service).KAFKA_ADVERTISED_LISTENERS).toBe(`PLAINTEXT://localhost:${port},DOCKER://${name}:19092`);
+      expect(env(service).KAFKA_ADVERTISED_LISTENERS).toBe(`PLAINTEXT://127.0.0.1:${port},DOCKER://${name}:19092`);
     }
-    expect(compose.services.controller?.ports, 'the controller is reached inside the compose network only').toBeUndefined();
+    expect(
+      compose.services.controller?.ports,
+      'the controller is reached inside the compose network only',
+    ).toBeUndefined();
   });
 
   test('every node shares one cluster id, one controller quorum and the workshop cluster settings', () => {
@@ -56,6 +64,8 @@ describe('docker-compose.yml cluster profile', () => {
 
   test('takes the same port as the single broker, so the file says to run one or the other', () => {
     expect(compose.services.kafka?.ports).toContain('127.0.0.1:9092:9092');
-    expect(fs.readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8')).toMatch(/run one or\s*#?\s*the other/);
+    expect(fs.readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8')).toMatch(
+      /run one or\s*#?\s*the other/,
+    );
   });
 });

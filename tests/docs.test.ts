@@ -5,6 +5,7 @@ import { listLessons } from '../workshop/lessons.ts';
 import { parseLessonReadme, readmeProblems } from '../workshop/markdown/lesson-readme.ts';
 import { parseMarkdown, sectionsOf } from '../workshop/markdown/markdown.ts';
 import { lessonMapRows, npmRunMentions, pathMentions, relativeLinks } from '../workshop/markdown/references.ts';
+import { sourcesProblems } from '../workshop/markdown/sources.ts';
 import { displayPath, PROJECT_ROOT } from '../workshop/paths.ts';
 
 /**
@@ -23,7 +24,9 @@ function markdownFiles(dir = PROJECT_ROOT): string[] {
   });
 }
 
-const scripts = Object.keys((JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: object }).scripts);
+const scripts = Object.keys(
+  (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: object }).scripts,
+);
 const files = markdownFiles();
 const lessons = listLessons();
 /** Files the workshop writes at run time: named in the docs, absent from a fresh clone. */
@@ -65,7 +68,8 @@ describe.each(files.map((file) => [displayPath(file), file] as const))('%s', (_n
 /** A path in the text may be written from the document's folder or from the project root. */
 function existsFrom(document: string, mention: string): boolean {
   const bases = [path.dirname(document), PROJECT_ROOT];
-  if (!mention.includes('/')) return bases.some((base) => fs.existsSync(path.join(base, mention))) || trackedNames().has(mention);
+  if (!mention.includes('/'))
+    return bases.some((base) => fs.existsSync(path.join(base, mention))) || trackedNames().has(mention);
   return bases.some((base) => fs.existsSync(path.resolve(base, mention)));
 }
 
@@ -82,19 +86,35 @@ function trackedNames(): Set<string> {
 }
 
 describe.each(lessons.map((lesson) => [lesson.id, lesson] as const))('%s README', (_id, lesson) => {
-  test('has the required sections in order, the title line and at least 3 hints', () => {
+  test('has the required sections in order, the title line, at least 3 hints and a hint for every step', () => {
     const file = path.join(lesson.lessonDir, 'README.md');
     expect(fs.existsSync(file), `${displayPath(file)} is missing`).toBe(true);
-    expect(readmeProblems(parseLessonReadme(fs.readFileSync(file, 'utf8')), lesson.number), displayPath(file)).toEqual([]);
+    const readme = parseLessonReadme(fs.readFileSync(file, 'utf8'));
+    expect(readmeProblems(readme, lesson.number), displayPath(file)).toEqual([]);
+    expect(readme.heading, `${displayPath(file)}'s title and lessons/manifest.json's`).toBe(
+      `Lesson ${String(lesson.number).padStart(2, '0')}: ${lesson.title}`,
+    );
+  });
+
+  test('ends with its Sources: files of the project that exist (kafkajs under node_modules included) and primary web sources', () => {
+    const file = path.join(lesson.lessonDir, 'README.md');
+    const source = fs.readFileSync(file, 'utf8');
+    const readme = parseLessonReadme(source);
+    expect(readme.sections.at(-1)?.heading, `${displayPath(file)}'s last section`).toBe('Sources');
+    const sources = readme.sections.find((section) => section.heading === 'Sources');
+    const exists = (projectPath: string) => fs.existsSync(path.join(PROJECT_ROOT, projectPath));
+    expect(sourcesProblems(sources, source, exists), displayPath(file)).toEqual([]);
   });
 });
 
-test("WORKSHOP.md's lesson map and the lessons/ folders agree both ways", () => {
+test("WORKSHOP.md's lesson map and lessons/manifest.json agree both ways", () => {
   const rows = lessonMapRows(parseMarkdown(fs.readFileSync(path.join(PROJECT_ROOT, 'WORKSHOP.md'), 'utf8')));
   expect(rows, 'WORKSHOP.md needs a "## Lesson map" table').toBeDefined();
   const mapped = rows!.map((row) => `${row.id} → ${row.href?.replace(/\/$/, '')} · ${row.title}`);
   const folders = lessons.map((lesson) => `${lesson.id} → lessons/${lesson.slug} · ${lesson.title}`);
-  expect(mapped, 'the lesson map (left) lists exactly the lesson folders, with their README titles (right)').toEqual(folders);
+  expect(mapped, 'the lesson map (left) lists exactly the lessons of the manifest, with their titles (right)').toEqual(
+    folders,
+  );
 });
 
 test.each(['README.md', 'WORKSHOP.md'])('%s has one Commands table naming every learner command', (name) => {
@@ -102,6 +122,8 @@ test.each(['README.md', 'WORKSHOP.md'])('%s has one Commands table naming every 
   const section = sectionsOf(tokens).find((s) => s.heading === 'Commands');
   expect(section, `${name} needs a "## Commands" section`).toBeDefined();
   const named = new Set(npmRunMentions(section!.body).map((mention) => mention.text));
-  const missing = ['check', 'watch', 'progress', 'hint', 'lesson', 'reset', 'doctor'].filter((script) => !named.has(script));
+  const missing = ['check', 'watch', 'progress', 'hint', 'lesson', 'reset', 'doctor'].filter(
+    (script) => !named.has(script),
+  );
   expect(missing, `commands missing from ${name}'s Commands table`).toEqual([]);
 });

@@ -19,7 +19,7 @@ afterAll(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: tr
 
 /** A pid that surely belongs to no running process: one that has just exited. */
 function deadPid(): number {
-  return spawnSync(process.execPath, ['-e', '0']).pid!;
+  return spawnSync(process.execPath, ['-e', '0']).pid;
 }
 
 describe('the persistent JVM broker (npm run kafka)', () => {
@@ -49,7 +49,9 @@ describe('the persistent JVM broker (npm run kafka)', () => {
     const squatter = net.createServer().listen(where.port, '127.0.0.1');
     await new Promise((resolve) => squatter.once('listening', resolve));
     try {
-      await expect(startLocalBroker(() => undefined, where)).rejects.toThrow(`Port ${where.port} is taken by another program`);
+      await expect(startLocalBroker(() => undefined, where)).rejects.toThrow(
+        `Port ${where.port} is taken by another program`,
+      );
     } finally {
       squatter.close();
     }

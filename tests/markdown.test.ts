@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { parseLessonReadme, readmeProblems } from '../workshop/markdown/lesson-readme.ts';
+import { hintProblems, parseLessonReadme, readmeProblems } from '../workshop/markdown/lesson-readme.ts';
 import { firstListItems, parseMarkdown, sectionsOf } from '../workshop/markdown/markdown.ts';
 import { lessonMapRows, npmRunMentions, pathMentions, relativeLinks } from '../workshop/markdown/references.ts';
+import { sourceEntries, sourcesProblems } from '../workshop/markdown/sources.ts';
 import { renderForTerminal, stripAnsi } from '../workshop/markdown/terminal.ts';
 import { PROJECT_ROOT } from '../workshop/paths.ts';
 
@@ -14,14 +15,37 @@ describe('lesson README parsing', () => {
 
   test('finds the title and the ## sections in order', () => {
     expect(readme.heading).toBe('Lesson 07: Sample lesson');
-    expect(readme.sections.map((s) => s.heading)).toEqual(["What you'll learn", 'Concepts', 'Steps', 'Run the check', 'Try it live', 'Hints', 'Going further']);
+    expect(readme.sections.map((s) => s.heading)).toEqual([
+      "What you'll learn",
+      'Concepts',
+      'Steps',
+      'Run the check',
+      'Try it live',
+      'Hints',
+      'Going further',
+      'Sources',
+    ]);
   });
 
-  test('each hint is one top-level item, nested lists and code blocks included', () => {
+  test('each hint is one top-level item, nested lists and code blocks included, with the steps it names', () => {
     expect(readme.hints.map((hint) => hint.markdown)).toEqual([
-      'Start with the **client**: `new Kafka(connection)`.',
-      'The producer comes from the client:\n- `kafka.producer()`\n- then `await producer.connect()`',
-      'Nearly there:\n\n```ts\nawait producer.send({ topic, messages: [{ value }] });\n```',
+      '**Step 1.** Start with the **client**: `new Kafka(connection)`.',
+      '**Steps 1 and 2.** The producer comes from the client:\n- `kafka.producer()`\n- then `await producer.connect()`',
+      '**Step 2.** Nearly there:\n\n```ts\nawait producer.send({ topic, messages: [{ value }] });\n```',
+      '**Step 3.** Read what `send()` resolved to.',
+    ]);
+    expect(readme.hints.map((hint) => hint.steps)).toEqual([[1], [1, 2], [2], [3]]);
+    expect(readme.stepCount).toBe(3);
+  });
+
+  test('a hint without a step label, a step without a hint and a hint for a step that does not exist are problems', () => {
+    const unlabelled = parseLessonReadme(
+      '# Lesson 07: X\n\n## Steps\n\n1. one\n2. two\n\n## Hints\n\n1. **Step 1.** a\n2. b\n3. **Step 4.** c\n',
+    );
+    expect(hintProblems(unlabelled)).toEqual([
+      'hint 2 names no step: start it with a label such as **Step 2.**',
+      'hint 3 names step 4, but ## Steps has 2 steps',
+      'step 2 has no hint',
     ]);
   });
 
@@ -30,12 +54,15 @@ describe('lesson README parsing', () => {
   });
 
   test('names each problem: title line, missing and misordered sections, too few hints', () => {
-    const broken = parseLessonReadme('# Lesson 7: Sample\n\n## Concepts\n\n## What you\'ll learn\n\n## Hints\n\n- only one\n');
+    const broken = parseLessonReadme(
+      "# Lesson 7: Sample\n\n## Concepts\n\n## What you'll learn\n\n## Hints\n\n- only one\n",
+    );
     expect(readmeProblems(broken, 7)).toEqual([
       'the first line should be "# Lesson 07: Title", not "# Lesson 7: Sample"',
-      'missing sections: ## Steps, ## Run the check, ## Try it live, ## Going further',
+      'missing sections: ## Steps, ## Run the check, ## Try it live, ## Going further, ## Sources',
       "sections out of order: Concepts → What you'll learn → Hints; expected What you'll learn → Concepts → Hints",
       '## Hints has 1 list items; it needs at least 3',
+      'hint 1 names no step: start it with a label such as **Step 2.**',
     ]);
   });
 
@@ -46,7 +73,9 @@ describe('lesson README parsing', () => {
 
 test('sectionsOf stops a section at the next heading of the same level, keeping deeper ones inside', () => {
   const sections = sectionsOf(parseMarkdown('# T\n\n## A\n\ntext\n\n### A.1\n\nmore\n\n## B\n\nend\n'));
-  expect(sections.map((s) => [s.heading, s.line, s.body.filter((t) => t.type === 'inline').map((t) => t.content)])).toEqual([
+  expect(
+    sections.map((s) => [s.heading, s.line, s.body.filter((t) => t.type === 'inline').map((t) => t.content)]),
+  ).toEqual([
     ['A', 2, ['text', 'A.1', 'more']],
     ['B', 10, ['end']],
   ]);
@@ -58,7 +87,10 @@ test('firstListItems reads only the first list', () => {
 });
 
 describe('terminal rendering', () => {
-  const lines = renderForTerminal(parseLessonReadme(sample).tokens, { color: false, baseDir: path.join(PROJECT_ROOT, 'lessons', '07-sample') });
+  const lines = renderForTerminal(parseLessonReadme(sample).tokens, {
+    color: false,
+    baseDir: path.join(PROJECT_ROOT, 'lessons', '07-sample'),
+  });
   const text = lines.join('\n');
 
   test('underlines the title and the sections', () => {
@@ -83,14 +115,19 @@ describe('terminal rendering', () => {
   });
 
   test('lines up tables and marks quotes', () => {
-    expect(text).toContain('Command                    What it does\n─────────────────────────  ────────────────\n`npm run check lesson-07`  checks your code');
+    expect(text).toContain(
+      'Command                    What it does\n─────────────────────────  ────────────────\n`npm run check lesson-07`  checks your code',
+    );
     expect(text).toContain('▌ Start the simulator first.');
   });
 
   test('colours only when asked, and the text stays the same', () => {
-    const coloured = renderForTerminal(parseLessonReadme(sample).tokens, { color: true, baseDir: path.join(PROJECT_ROOT, 'lessons', '07-sample') });
-    expect(coloured.join('\n')).toMatch(/\u001b\[1m/);
-    expect(text).not.toMatch(/\u001b\[/);
+    const coloured = renderForTerminal(parseLessonReadme(sample).tokens, {
+      color: true,
+      baseDir: path.join(PROJECT_ROOT, 'lessons', '07-sample'),
+    });
+    expect(coloured.join('\n')).toContain('\u001b[1m');
+    expect(text).not.toContain('\u001b[');
     expect(coloured.map(stripAnsi)).toEqual(lines);
   });
 });
@@ -135,5 +172,58 @@ describe('references in markdown', () => {
       { id: 'lesson-02', href: undefined, title: 'Keys', line: 8 },
     ]);
     expect(lessonMapRows(parseMarkdown('# Guide\n'))).toBeUndefined();
+  });
+});
+
+describe('the Sources section of a lesson README', () => {
+  const sourcesOf = (markdown: string) => {
+    const source = `# Lesson 07: X\n\n## Sources\n\n${markdown}\n`;
+    return { section: parseLessonReadme(source).sections.find((s) => s.heading === 'Sources'), source };
+  };
+  const exists = (file: string) => file === 'node_modules/kafkajs/src/consumer/runner.js';
+  const problems = (markdown: string) => {
+    const { section, source } = sourcesOf(markdown);
+    return sourcesProblems(section, source, exists);
+  };
+
+  test('reads each entry with the files and web addresses it cites', () => {
+    const { section, source } = sourcesOf(
+      '- Commits: `node_modules/kafkajs/src/consumer/runner.js`, [KIP-848](https://cwiki.apache.org/confluence/display/KAFKA/KIP-848%3A+The+Next+Generation+of+the+Consumer+Rebalance+Protocol).\n- Acks: [producer configs](https://kafka.apache.org/41/configuration/producer-configs).',
+    );
+    expect(
+      sourceEntries(section!, source).map((e) => [e.paths.map((p) => p.text), e.links.map((l) => l.text)]),
+    ).toEqual([
+      [
+        ['node_modules/kafkajs/src/consumer/runner.js'],
+        [
+          'https://cwiki.apache.org/confluence/display/KAFKA/KIP-848%3A+The+Next+Generation+of+the+Consumer+Rebalance+Protocol',
+        ],
+      ],
+      [[], ['https://kafka.apache.org/41/configuration/producer-configs']],
+    ]);
+  });
+
+  test('a section whose every entry cites an existing file or a primary source has no problems', () => {
+    expect(
+      problems(
+        '- Runner: `node_modules/kafkajs/src/consumer/runner.js`.\n- [kafkajs#815](https://github.com/tulios/kafkajs/issues/815), [KAFKA-15780](https://issues.apache.org/jira/browse/KAFKA-15780).',
+      ),
+    ).toEqual([]);
+  });
+
+  test('names what is wrong: a missing section, no list, no citation, a file that is not there, a secondary or malformed address', () => {
+    expect(sourcesProblems(undefined, '', exists)).toEqual(['no ## Sources section']);
+    expect(problems('Read the docs.')).toEqual(['## Sources has no list of sources']);
+    expect(problems('- Trust me.')).toEqual(['a source cites no file and no web address: "Trust me."']);
+    expect(problems('- `node_modules/kafkajs/src/consumer/gone.js`')).toEqual([
+      'line 5: `node_modules/kafkajs/src/consumer/gone.js` does not exist',
+    ]);
+    expect(problems('- [a blog](https://example.com/kafka-acks) and [plain](http://kafka.apache.org/41/x)')).toEqual([
+      "line 5: https://example.com/kafka-acks is not a primary source (Kafka's docs, a KIP, the kafkajs, Kafka or Confluent repositories and docs)",
+      'line 5: "http://kafka.apache.org/41/x" is not a well-formed https address',
+    ]);
+    expect(problems('- [relative](kafka-docs.md)')).toEqual([
+      'line 5: "kafka-docs.md" is not a well-formed https address',
+    ]);
   });
 });

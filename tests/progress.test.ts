@@ -5,7 +5,20 @@ import type { WorkshopState } from '../workshop/state.ts';
 
 const lesson = (number: number, title: string): Lesson => {
   const nn = String(number).padStart(2, '0');
-  return { id: `lesson-${nn}`, slug: `${nn}-x`, number, title, lessonDir: `/l/${nn}`, solutionDir: `/s/${nn}`, checkFile: `/c/${nn}` };
+  return {
+    id: `lesson-${nn}`,
+    slug: `${nn}-x`,
+    folder: `${nn}-x`,
+    files: ['lesson.ts'],
+    needs: ['broker'],
+    live: 'monitor',
+    hints: 'README.md#hints',
+    number,
+    title,
+    lessonDir: `/l/${nn}`,
+    solutionDir: `/s/${nn}`,
+    checkFile: `/c/${nn}`,
+  };
 };
 const lessons = [lesson(1, 'Producer basics'), lesson(2, 'Keys and partitions'), lesson(3, 'Consumer groups')];
 const check = (green: boolean, at: string) => ({ lastCheck: { green, at, passed: 0, failed: 0, todo: 0 } });
@@ -13,7 +26,9 @@ const now = new Date('2025-01-01T12:00:00Z');
 
 test('the current lesson is the first one not yet green', () => {
   expect(currentLesson(lessons, { lessons: {} })?.id).toBe('lesson-01');
-  expect(currentLesson(lessons, { lessons: { 'lesson-01': check(true, ''), 'lesson-03': check(true, '') } })?.id).toBe('lesson-02');
+  expect(currentLesson(lessons, { lessons: { 'lesson-01': check(true, ''), 'lesson-03': check(true, '') } })?.id).toBe(
+    'lesson-02',
+  );
   const allDone: WorkshopState = { lessons: Object.fromEntries(lessons.map((l) => [l.id, check(true, '')])) };
   expect(currentLesson(lessons, allDone)).toBeUndefined();
   expect(lessonOrCurrent(undefined, lessons, allDone).id, 'the last one once all are done').toBe('lesson-03');
@@ -22,7 +37,9 @@ test('the current lesson is the first one not yet green', () => {
 });
 
 test('one row per lesson: number, title, state, last checked; then the bar', () => {
-  const state: WorkshopState = { lessons: { 'lesson-01': check(true, '2025-01-01T11:00:00Z'), 'lesson-02': check(false, '2025-01-01T11:59:30Z') } };
+  const state: WorkshopState = {
+    lessons: { 'lesson-01': check(true, '2025-01-01T11:00:00Z'), 'lesson-02': check(false, '2025-01-01T11:59:30Z') },
+  };
   expect(progressReport(lessons, state, now)).toEqual([
     'Lesson     Title                State           Last checked',
     'lesson-01  Producer basics      ✅ done         1 h ago',

@@ -4,7 +4,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { listLessons } from '../workshop/lessons.ts';
 import { PROJECT_ROOT } from '../workshop/paths.ts';
-import { applyReset, currentStubIds, git, MANIFEST, planReset, readManifest, writeManifest } from '../workshop/reset.ts';
+import {
+  applyReset,
+  currentStubIds,
+  git,
+  STUB_LOCK,
+  planReset,
+  readStubLock,
+  writeStubLock,
+} from '../workshop/reset.ts';
 import { copyProject } from './support/project-copy.ts';
 import { learnerEnv } from './support/spawn-cli.ts';
 import { useTempDirs } from './support/temp-dir.ts';
@@ -12,7 +20,7 @@ import { useTempDirs } from './support/temp-dir.ts';
 const tempDir = useTempDirs();
 const STUB = "export function hello(): string {\n  return todo('lesson-01 step 1: say hello');\n}\n";
 
-/** A tiny workshop in git: one lesson with one stub, shipped with its manifest. */
+/** A tiny workshop in git: one lesson with one stub, shipped with its lesson manifest and stub lock. */
 function shippedWorkshop(): string {
   const root = tempDir();
   const write = (file: string, text: string) => {
@@ -21,9 +29,20 @@ function shippedWorkshop(): string {
   };
   write('lessons/01-hello/hello.ts', STUB);
   write('lessons/01-hello/README.md', '# Lesson 01: Hello\n');
+  const entry = { id: 'lesson-01', folder: '01-hello', title: 'Hello', files: ['hello.ts'], needs: ['broker'] };
+  write(
+    'lessons/manifest.json',
+    JSON.stringify({ lessons: [{ ...entry, live: 'monitor', hints: 'README.md#hints' }] }),
+  );
   write('workshop/.keep', '');
-  for (const args of [['init', '-q'], ['config', 'user.email', 'ws@example.org'], ['config', 'user.name', 'Workshop'], ['config', 'commit.gpgsign', 'false']]) git(root, args);
-  writeManifest(root);
+  for (const args of [
+    ['init', '-q'],
+    ['config', 'user.email', 'ws@example.org'],
+    ['config', 'user.name', 'Workshop'],
+    ['config', 'commit.gpgsign', 'false'],
+  ])
+    git(root, args);
+  writeStubLock(root);
   git(root, ['add', '-A']);
   git(root, ['commit', '-qm', 'ship the workshop']);
   return root;
@@ -36,9 +55,9 @@ function learnerCommits(root: string, text: string): void {
 
 const lessonIn = (root: string) => listLessons(root)[0]!;
 
-test('the manifest names each stub but not the README', () => {
+test('the stub lock names each stub but not the README', () => {
   const root = shippedWorkshop();
-  expect(Object.keys(readManifest(root).stubs)).toEqual(['lessons/01-hello/hello.ts']);
+  expect(Object.keys(readStubLock(root).stubs)).toEqual(['lessons/01-hello/hello.ts']);
 });
 
 test('restores the stub after the learner committed their own work, backing that work up first', () => {
@@ -60,7 +79,13 @@ test('restores the stub after the learner committed their own work, backing that
 
   // a second reset in the same second never overwrites the first backup
   learnerCommits(root, 'export const second = true;\n');
-  const again = applyReset(lessonIn(root), planReset(lessonIn(root), root), backups, root, new Date('2025-03-04T05:06:07Z'));
+  const again = applyReset(
+    lessonIn(root),
+    planReset(lessonIn(root), root),
+    backups,
+    root,
+    new Date('2025-03-04T05:06:07Z'),
+  );
   expect(again).not.toBe(backupDir);
   expect(fs.readFileSync(path.join(backupDir, 'hello.ts'), 'utf8')).toContain('"hi"');
 });
@@ -77,31 +102,48 @@ test('a deleted stub comes back; an untouched lesson has nothing to reset', () =
 
 test('without the pristine blob in git it refuses before touching anything', () => {
   const root = shippedWorkshop();
-  fs.writeFileSync(path.join(root, MANIFEST), JSON.stringify({ about: '', stubs: { 'lessons/01-hello/hello.ts': '0123456789abcdef0123456789abcdef01234567' } }));
+  fs.writeFileSync(
+    path.join(root, STUB_LOCK),
+    JSON.stringify({ about: '', stubs: { 'lessons/01-hello/hello.ts': '0123456789abcdef0123456789abcdef01234567' } }),
+  );
   expect(() => planReset(lessonIn(root), root)).toThrow(/not in this repository's history.*Nothing was changed/);
 });
 
-test(`${MANIFEST} matches the stubs in lessons/ (after changing a stub, run npm run stubs:lock)`, () => {
-  expect(readManifest(PROJECT_ROOT).stubs).toEqual(currentStubIds(PROJECT_ROOT));
+test(`${STUB_LOCK} matches the stubs in lessons/ (after changing a stub, run npm run stubs:lock)`, () => {
+  expect(readStubLock(PROJECT_ROOT).stubs).toEqual(currentStubIds(PROJECT_ROOT));
 });
 
-describe("npm run reset on a clone with the learner's commits", () => {
+// each test starts the reset program, which on a loaded machine (test files run side by side) takes most of the default bound
+describe("npm run reset on a clone with the learner's commits", { timeout: 90_000 }, () => {
   let project: ReturnType<typeof copyProject>;
   const stub = () => path.join(project.root, 'lessons', '01-producer-basics', 'producer.ts');
   const reset = (args: string[], input?: string) =>
-    spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'workshop/cli/reset.ts', ...args], {
-      cwd: project.root,
-      encoding: 'utf8',
-      input,
-      env: learnerEnv({ NO_COLOR: '1' }),
-    });
+    spawnSync(
+      process.execPath,
+      [path.join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'workshop/cli/reset.ts', ...args],
+      {
+        cwd: project.root,
+        encoding: 'utf8',
+        input,
+        env: learnerEnv({ NO_COLOR: '1' }),
+      },
+    );
 
   beforeAll(() => {
     project = copyProject();
-    for (const args of [['init', '-q'], ['config', 'user.email', 'ws@example.org'], ['config', 'user.name', 'Workshop'], ['config', 'commit.gpgsign', 'false']]) git(project.root, args);
+    for (const args of [
+      ['init', '-q'],
+      ['config', 'user.email', 'ws@example.org'],
+      ['config', 'user.name', 'Workshop'],
+      ['config', 'commit.gpgsign', 'false'],
+    ])
+      git(project.root, args);
     git(project.root, ['add', '-A']);
     git(project.root, ['commit', '-qm', 'the workshop as shipped']);
-    fs.writeFileSync(stub(), fs.readFileSync(path.join(project.root, 'solutions', '01-producer-basics', 'producer.ts')));
+    fs.writeFileSync(
+      stub(),
+      fs.readFileSync(path.join(project.root, 'solutions', '01-producer-basics', 'producer.ts')),
+    );
     git(project.root, ['commit', '-qam', 'my lesson 01']);
   });
   afterAll(() => project?.remove());
@@ -121,8 +163,13 @@ describe("npm run reset on a clone with the learner's commits", () => {
     const saved = /Your files are saved in (\S+)\//.exec(run.stdout)?.[1];
     expect(saved, run.stdout).toMatch(/^\.workshop\/backups\/lesson-01_/);
     expect(fs.readFileSync(path.join(project.root, saved!, 'producer.ts'), 'utf8')).toBe(mine);
-    expect(fs.readFileSync(stub(), 'utf8')).toBe(fs.readFileSync(path.join(PROJECT_ROOT, 'lessons', '01-producer-basics', 'producer.ts'), 'utf8'));
-    expect(git(project.root, ['status', '--porcelain', '--', 'lessons']).stdout.trim(), 'the stub is the shipped one again').toBe('M lessons/01-producer-basics/producer.ts');
+    expect(fs.readFileSync(stub(), 'utf8')).toBe(
+      fs.readFileSync(path.join(PROJECT_ROOT, 'lessons', '01-producer-basics', 'producer.ts'), 'utf8'),
+    );
+    expect(
+      git(project.root, ['status', '--porcelain', '--', 'lessons']).stdout.trim(),
+      'the stub is the shipped one again',
+    ).toBe('M lessons/01-producer-basics/producer.ts');
     expect(reset(['lesson-01', '--yes']).stdout).toContain('already has its pristine stubs');
   });
 

@@ -6,7 +6,11 @@ import { lessonState, readState, recordCheck, recordHintsShown } from '../worksh
 import { useTempDirs } from './support/temp-dir.ts';
 
 const tempDir = useTempDirs();
-const green: LessonResult = { lessonId: 'lesson-01', outcomes: [{ name: 'a', state: 'passed', durationMs: 1 }], fileErrors: [] };
+const green: LessonResult = {
+  lessonId: 'lesson-01',
+  outcomes: [{ name: 'a', state: 'passed', durationMs: 1 }],
+  fileErrors: [],
+};
 const failing: LessonResult = {
   lessonId: 'lesson-01',
   outcomes: [
@@ -28,10 +32,13 @@ test('records the last check of each lesson, with its counts and time', () => {
   const file = path.join(tempDir(), 'nested', 'progress.json');
   recordCheck(failing, new Date('2025-01-01T10:00:00Z'), file);
   expect(readState(file).lessons['lesson-01']).toEqual({
-    lastCheck: { green: false, at: '2025-01-01T10:00:00.000Z', passed: 1, failed: 1, todo: 1 },
+    lastCheck: { green: false, at: '2025-01-01T10:00:00.000Z', passed: 1, failed: 1, todo: 1, errors: 0 },
   });
   recordCheck(green, new Date('2025-01-01T10:05:00Z'), file);
-  expect(readState(file).lessons['lesson-01']?.lastCheck).toMatchObject({ green: true, at: '2025-01-01T10:05:00.000Z' });
+  expect(readState(file).lessons['lesson-01']?.lastCheck).toMatchObject({
+    green: true,
+    at: '2025-01-01T10:05:00.000Z',
+  });
   expect(fs.readdirSync(path.dirname(file)), 'no temporary file left behind').toEqual(['progress.json']);
 });
 

@@ -11,7 +11,9 @@ test('todo() throws a TodoError that names the task and the line that called it'
   expect(caught).toBeInstanceOf(TodoError);
   expect(isTodoError(caught)).toBe(true);
   expect((caught as TodoError).location).toMatch(/^tests\/todo\.test\.ts:\d+$/);
-  expect((caught as Error).message).toMatch(/^not done yet: lesson-00 step 1: write something \(tests\/todo\.test\.ts:\d+\)$/);
+  expect((caught as Error).message).toMatch(
+    /^not done yet: lesson-00 step 1: write something \(tests\/todo\.test\.ts:\d+\)$/,
+  );
 });
 
 test('other errors are not TodoErrors', () => {

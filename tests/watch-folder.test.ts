@@ -21,8 +21,16 @@ test.each([
     // longer, so even a coarse file clock cannot hide the change from polling
     fs.writeFileSync(path.join(dir, 'producer.ts'), 'after, and longer');
     fs.writeFileSync(path.join(dir, '.producer.ts.swp'), 'editor noise');
-    await waitFor(() => (changed.includes('producer.ts') ? true : undefined), { timeoutMs: 5000, expected: 'a change of producer.ts', lastSeen: () => changed.join(', ') });
-    expect(changed.filter((file) => file !== 'producer.ts'), 'editor files are not saves').toEqual([]);
+    await waitFor(() => (changed.includes('producer.ts') ? true : undefined), {
+      timeoutMs: 5000,
+      expected: 'a change of producer.ts',
+      lastSeen: () => changed.join(', '),
+      likelyCause: 'the folder watcher missed the save',
+    });
+    expect(
+      changed.filter((file) => file !== 'producer.ts'),
+      'editor files are not saves',
+    ).toEqual([]);
   } finally {
     watcher.stop();
   }
@@ -39,7 +47,13 @@ const mounts = [
   'server:/home /net/home nfs4 rw 0 0',
   '/dev/sdb1 /net/home/local\\040disk ext4 rw 0 0',
 ].join('\n');
-const linux = (overrides: Partial<WatchFacts> = {}): WatchFacts => ({ platform: 'linux', env: {}, mounts: () => mounts, kernel: () => 'Linux 5.15 microsoft-standard-WSL2', ...overrides });
+const linux = (overrides: Partial<WatchFacts> = {}): WatchFacts => ({
+  platform: 'linux',
+  env: {},
+  mounts: () => mounts,
+  kernel: () => 'Linux 5.15 microsoft-standard-WSL2',
+  ...overrides,
+});
 
 test('the file system of a folder is the one of its longest mount point', () => {
   expect(fileSystemType('/work/wt', mounts)).toBe('overlay');

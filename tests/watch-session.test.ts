@@ -4,9 +4,27 @@ import type { Lesson } from '../workshop/lessons.ts';
 import { nextStep, startWatchSession, type WatchDeps } from '../workshop/watch/session.ts';
 import { PROJECT_ROOT } from '../workshop/paths.ts';
 
-const lesson = (nn: string): Lesson => ({ id: `lesson-${nn}`, slug: `${nn}-x`, number: Number(nn), title: `Title ${nn}`, lessonDir: `${PROJECT_ROOT}/lessons/${nn}-x`, solutionDir: `${PROJECT_ROOT}/solutions/${nn}-x`, checkFile: '' });
+const lesson = (nn: string): Lesson => ({
+  id: `lesson-${nn}`,
+  slug: `${nn}-x`,
+  folder: `${nn}-x`,
+  files: ['lesson.ts'],
+  needs: ['broker'],
+  live: 'monitor',
+  hints: 'README.md#hints',
+  number: Number(nn),
+  title: `Title ${nn}`,
+  lessonDir: `${PROJECT_ROOT}/lessons/${nn}-x`,
+  solutionDir: `${PROJECT_ROOT}/solutions/${nn}-x`,
+  checkFile: '',
+});
 const passed = (name: string): CheckOutcome => ({ name, state: 'passed', durationMs: 1 });
-const todo = (name: string, where: string): CheckOutcome => ({ name, state: 'todo', message: `not done yet: step 1: do it (${where})`, durationMs: 1 });
+const todo = (name: string, where: string): CheckOutcome => ({
+  name,
+  state: 'todo',
+  message: `not done yet: step 1: do it (${where})`,
+  durationMs: 1,
+});
 
 /**
  * The session's decisions with the check runner replaced by a script of results: the real
@@ -21,7 +39,7 @@ function session(results: Record<string, LessonResult[]>, lessons = [lesson('01'
     lessons,
     async runChecks(l, onOutcome) {
       const result = results[l.id]!.shift()!;
-      result.outcomes.forEach(onOutcome);
+      result.outcomes.forEach((outcome) => onOutcome(outcome, result.nextTodo));
       return result;
     },
     record: (result) => recorded.push(result),
@@ -56,7 +74,9 @@ test('a save re-runs, green moves on to the next lesson and runs it at once', as
   await started.scheduler.idle();
   const screens = output.join('\n').split('<clear>').filter(Boolean);
   expect(screens).toHaveLength(2);
-  expect(screens[1]).toMatch(/^\n🎉 lesson-01 is done\. Compare your code with solutions\/01-x\/\.\n➡️  On to lesson-02 · Title 02/);
+  expect(screens[1]).toMatch(
+    /^\n🎉 lesson-01 is done\. Compare your code with solutions\/01-x\/\.\n➡️ {2}On to lesson-02 · Title 02/,
+  );
   expect(screens[1]).toContain('👀 lesson-02 · Title 02 — watching lessons/02-x/ (test events)');
   expect(started.current().id).toBe('lesson-02');
   expect([...saves.keys()], 'only the new lesson is watched').toEqual([`${PROJECT_ROOT}/lessons/02-x`]);
@@ -65,7 +85,10 @@ test('a save re-runs, green moves on to the next lesson and runs it at once', as
 });
 
 test('the last lesson turning green ends the session', async () => {
-  const { started, output, allDone } = session({ 'lesson-01': [{ lessonId: 'lesson-01', outcomes: [passed('only')], fileErrors: [] }] }, [lesson('01')]);
+  const { started, output, allDone } = session(
+    { 'lesson-01': [{ lessonId: 'lesson-01', outcomes: [passed('only')], fileErrors: [] }] },
+    [lesson('01')],
+  );
   await started.scheduler.idle();
   expect(output).toContain('🏁 Every lesson is green. Well done!');
   expect(allDone()).toBe(true);
@@ -73,10 +96,22 @@ test('the last lesson turning green ends the session', async () => {
 });
 
 test('the next step comes from the first check that is not green', () => {
-  const result = (outcomes: CheckOutcome[], fileErrors: string[] = []): LessonResult => ({ lessonId: 'lesson-01', outcomes, fileErrors });
-  expect(nextStep(result([passed('a'), { name: 'b', state: 'failed', message: 'wrong partition\nexpected 1', durationMs: 1 }, todo('c', 'x.ts:1')]))).toBe(
-    'make "b" pass (the ❌ above says why), then save.',
+  const result = (outcomes: CheckOutcome[], fileErrors: string[] = []): LessonResult => ({
+    lessonId: 'lesson-01',
+    outcomes,
+    fileErrors,
+  });
+  expect(
+    nextStep(
+      result([
+        passed('a'),
+        { name: 'b', state: 'failed', message: 'wrong partition\nexpected 1', durationMs: 1 },
+        todo('c', 'x.ts:1'),
+      ]),
+    ),
+  ).toBe('make "b" pass (the ❌ above says why), then save.');
+  expect(nextStep(result([passed('a'), todo('c', 'lessons/01-x/a.ts:12')]))).toBe(
+    'replace the todo(...) at lessons/01-x/a.ts:12, then save.',
   );
-  expect(nextStep(result([passed('a'), todo('c', 'lessons/01-x/a.ts:12')]))).toBe('replace the todo(...) at lessons/01-x/a.ts:12, then save.');
   expect(nextStep(result([], ['SyntaxError']))).toBe('fix the error above so your file loads, then save.');
 });

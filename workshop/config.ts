@@ -3,6 +3,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import { DEFAULT_BROKER } from './broker/version.ts';
 import { workshopEnv } from './env.ts';
+import { registerCompressionCodecs } from './kafka/codecs.ts';
 
 /** A configuration mistake the learner can fix; the CLI prints its message as one line. */
 export class ConfigError extends Error {
@@ -14,7 +15,10 @@ export class ConfigError extends Error {
  * Rejects what kafkajs would otherwise retry forever: a missing port, a scheme, spaces in a name.
  */
 export function parseBrokerList(value: string, source = 'KAFKA_BROKERS'): string[] {
-  const brokers = value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const brokers = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
   if (brokers.length === 0) throw new ConfigError(`${source} is empty: expected host:port, for example localhost:9092`);
   for (const broker of brokers) {
     const match = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/.exec(broker);
@@ -45,7 +49,9 @@ export function learnerPrefix(env: NodeJS.ProcessEnv = workshopEnv()): string {
   const name = env.WORKSHOP_LEARNER?.trim();
   if (!name) return '';
   if (!/^[A-Za-z0-9_-]{1,40}$/.test(name)) {
-    throw new ConfigError(`WORKSHOP_LEARNER is "${name}": use up to 40 letters, digits, - or _ (it starts every topic name)`);
+    throw new ConfigError(
+      `WORKSHOP_LEARNER is "${name}": use up to 40 letters, digits, - or _ (it starts every topic name)`,
+    );
   }
   return `${name}.`;
 }
@@ -75,24 +81,34 @@ export function securityFromEnv(env: NodeJS.ProcessEnv = workshopEnv()): BrokerS
       throw new ConfigError(`KAFKA_SASL_MECHANISM is "${env.KAFKA_SASL_MECHANISM}": use ${SASL_MECHANISMS.join(', ')}`);
     }
     if (!username) throw new ConfigError(`KAFKA_SASL_MECHANISM is ${mechanism}, but KAFKA_SASL_USERNAME is not set`);
-    if (password === undefined || password === '') throw new ConfigError(`KAFKA_SASL_MECHANISM is ${mechanism}, but KAFKA_SASL_PASSWORD is not set`);
-    security.sasl = { mechanism: mechanism as SaslMechanism, username, password } as BrokerSecurity['sasl'];
+    if (password === undefined || password === '')
+      throw new ConfigError(`KAFKA_SASL_MECHANISM is ${mechanism}, but KAFKA_SASL_PASSWORD is not set`);
+    security.sasl = { mechanism: mechanism as SaslMechanism, username, password };
   } else if (username || password) {
-    throw new ConfigError(`KAFKA_SASL_USERNAME or KAFKA_SASL_PASSWORD is set without KAFKA_SASL_MECHANISM: set it to ${SASL_MECHANISMS.join(', ')}`);
+    throw new ConfigError(
+      `KAFKA_SASL_USERNAME or KAFKA_SASL_PASSWORD is set without KAFKA_SASL_MECHANISM: set it to ${SASL_MECHANISMS.join(', ')}`,
+    );
   }
 
   const ssl = parseFlag(env.KAFKA_SSL, 'KAFKA_SSL');
   const ca = env.KAFKA_SSL_CA_FILE ? [readPem(env.KAFKA_SSL_CA_FILE, 'KAFKA_SSL_CA_FILE')] : undefined;
   const certFile = env.KAFKA_SSL_CERT_FILE;
   const keyFile = env.KAFKA_SSL_KEY_FILE;
-  if (Boolean(certFile) !== Boolean(keyFile)) throw new ConfigError('KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE go together: set both, or neither');
-  const client = certFile && keyFile ? { cert: readPem(certFile, 'KAFKA_SSL_CERT_FILE'), key: readPem(keyFile, 'KAFKA_SSL_KEY_FILE') } : {};
-  if (ssl === false && (ca || certFile)) throw new ConfigError('KAFKA_SSL is false, but a KAFKA_SSL_*_FILE is set: remove one of them');
+  if (Boolean(certFile) !== Boolean(keyFile))
+    throw new ConfigError('KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE go together: set both, or neither');
+  const client =
+    certFile && keyFile
+      ? { cert: readPem(certFile, 'KAFKA_SSL_CERT_FILE'), key: readPem(keyFile, 'KAFKA_SSL_KEY_FILE') }
+      : {};
+  if (ssl === false && (ca || certFile))
+    throw new ConfigError('KAFKA_SSL is false, but a KAFKA_SSL_*_FILE is set: remove one of them');
   if (ca || certFile) security.ssl = { ...(ca ? { ca } : {}), ...client };
   else if (ssl) security.ssl = true;
 
   if ((security.sasl || security.ssl) && !brokersFromEnv(env)) {
-    throw new ConfigError('KAFKA_SASL_* or KAFKA_SSL* is set, but KAFKA_BROKERS is not: name the secured brokers in KAFKA_BROKERS');
+    throw new ConfigError(
+      'KAFKA_SASL_* or KAFKA_SSL* is set, but KAFKA_BROKERS is not: name the secured brokers in KAFKA_BROKERS',
+    );
   }
   return security;
 }
@@ -115,14 +131,18 @@ function readPem(file: string, name: string): string {
 
 /** "SCRAM-SHA-256 as alice, over TLS": how the workshop logs in, for messages. */
 export function describeSecurity(security: BrokerSecurity): string {
-  const parts = [security.sasl ? `${security.sasl.mechanism.toUpperCase()} as ${security.sasl.username}` : undefined, security.ssl ? 'over TLS' : undefined];
+  const parts = [
+    security.sasl ? `${security.sasl.mechanism.toUpperCase()} as ${security.sasl.username}` : undefined,
+    security.ssl ? 'over TLS' : undefined,
+  ];
   return parts.filter(Boolean).join(', ') || 'no login, no TLS';
 }
 
 /** The security for a client of `brokers`: KAFKA_BROKERS' settings for KAFKA_BROKERS, none for any other broker. */
 export function securityFor(brokers: readonly string[], env: NodeJS.ProcessEnv = workshopEnv()): BrokerSecurity {
   const named = brokersFromEnv(env);
-  const same = named !== undefined && named.length === brokers.length && named.every((broker) => brokers.includes(broker));
+  const same =
+    named !== undefined && named.length === brokers.length && named.every((broker) => brokers.includes(broker));
   return same ? securityFromEnv(env) : {};
 }
 
@@ -130,9 +150,11 @@ export function securityFor(brokers: readonly string[], env: NodeJS.ProcessEnv =
  * The kafkajs client configuration every entry point uses: checks, demo, doctor and bench.
  * Quiet (the CLI reports problems itself) and quick to give up, so a missing broker is a
  * clear message within seconds rather than a retry storm. A secured KAFKA_BROKERS gets its
- * login and TLS settings here, so every entry point connects the same way.
+ * login and TLS settings here, so every entry point connects the same way. And every client
+ * made from it, the learner's lesson code included, reads and writes all of Kafka's codecs.
  */
 export function kafkaConfig(clientId: string, brokers?: string[], env: NodeJS.ProcessEnv = workshopEnv()): KafkaConfig {
+  registerCompressionCodecs();
   const list = brokers ?? defaultBrokers(env);
   return {
     clientId,

@@ -1,4 +1,5 @@
 import { Kafka, type KafkaConfig } from 'kafkajs';
+import { within } from './wait.ts';
 
 /** Where a group should resume reading one partition: the next offset it will read. */
 export interface PartitionOffset {
@@ -17,11 +18,18 @@ const JOIN_TIMEOUT_MS = 10_000;
  * Commits `offsets` for a consumer group that has no running consumers, so its next consumer
  * resumes exactly there.
  *
- * Kafka accepts a commit from a member of the group. kafkajs's `admin.setOffsets` does the same
- * thing (it joins the group for a moment) but then waits one empty fetch of 5 seconds before it
- * leaves; here the short-lived member leaves as soon as the broker has stored the commit.
+ * While the group is empty, Kafka accepts the commit from a member of the group and even from a
+ * client that is none (Kafka's own kafka-consumer-groups does that); kafkajs has no call for
+ * the latter, so a short-lived member joins. kafkajs's `admin.setOffsets` joins too, but then
+ * waits one empty fetch of 5 seconds before it leaves; this member leaves as soon as the broker
+ * has stored the commit.
  */
-export async function commitGroupOffsets(connection: KafkaConfig, groupId: string, topic: string, offsets: readonly PartitionOffset[]): Promise<void> {
+export async function commitGroupOffsets(
+  connection: KafkaConfig,
+  groupId: string,
+  topic: string,
+  offsets: readonly PartitionOffset[],
+): Promise<void> {
   const kafka = new Kafka(connection);
   const admin = kafka.admin();
   // paused, this member idles in steps of maxWaitTimeInMs: short ones let it leave at once
@@ -31,21 +39,21 @@ export async function commitGroupOffsets(connection: KafkaConfig, groupId: strin
     const { groups } = await admin.describeGroups([groupId]);
     const state = groups[0]?.state ?? 'Dead';
     if (state !== 'Empty' && state !== 'Dead') {
-      throw new GroupIsActiveError(`group ${groupId} has running consumers (state ${state}): stop them before moving its offsets`);
+      throw new GroupIsActiveError(
+        `group ${groupId} has running consumers (state ${state}): stop them before moving its offsets`,
+      );
     }
     await consumer.connect();
     await consumer.subscribe({ topics: [topic] });
-    const joined = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`could not join group ${groupId} within ${JOIN_TIMEOUT_MS / 1000} s`)), JOIN_TIMEOUT_MS);
-      consumer.on(consumer.events.GROUP_JOIN, () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      consumer.on(consumer.events.CRASH, ({ payload }) => {
-        clearTimeout(timer);
-        reject(payload.error);
-      });
-    });
+    const joined = within(
+      new Promise<void>((resolve, reject) => {
+        consumer.on(consumer.events.GROUP_JOIN, () => resolve());
+        consumer.on(consumer.events.CRASH, ({ payload }) => reject(payload.error));
+      }),
+      JOIN_TIMEOUT_MS,
+      `could not join group ${groupId} within ${JOIN_TIMEOUT_MS / 1000} s`,
+    );
+    joined.catch(() => undefined); // awaited below, after run(); a rejection before then is not unhandled
     // this member only commits: it reads nothing and resolves nothing on its own
     await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => {} });
     consumer.pause([{ topic }]);

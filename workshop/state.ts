@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { countOutcomes, isGreen, type LessonResult } from './check/outcome.ts';
+import { countOutcomes, focusStep, isGreen, type LessonResult } from './check/outcome.ts';
 import { STATE_DIR } from './paths.ts';
 
 /**
@@ -16,11 +16,18 @@ export interface LastCheck {
   passed: number;
   failed: number;
   todo: number;
+  /** Type errors and errors outside any check. */
+  errors?: number;
+  /** The README step the run pointed the learner at: `npm run hint` shows its hints. */
+  step?: number;
 }
 
 export interface LessonRecord {
   lastCheck?: LastCheck;
+  /** Hints shown in the README's order (`npm run hint -- --all`, or a lesson with no step to point at). */
   hintsShown?: number;
+  /** Hints shown for each step, by step number: each `npm run hint` gives the next one for its step. */
+  hintsShownByStep?: Record<string, number>;
 }
 
 export interface WorkshopState {
@@ -54,13 +61,26 @@ export function updateState(change: (state: WorkshopState) => void, file = STATE
 export function recordCheck(result: LessonResult, now = new Date(), file = STATE_FILE): void {
   updateState((state) => {
     const record = (state.lessons[result.lessonId] ??= {});
-    record.lastCheck = { green: isGreen(result), at: now.toISOString(), ...countOutcomes(result) };
+    const step = focusStep(result);
+    record.lastCheck = {
+      green: isGreen(result),
+      at: now.toISOString(),
+      ...countOutcomes(result),
+      ...(step === undefined ? {} : { step }),
+    };
   }, file);
 }
 
 export function recordHintsShown(lessonId: string, shown: number, file = STATE_FILE): void {
   updateState((state) => {
     (state.lessons[lessonId] ??= {}).hintsShown = shown;
+  }, file);
+}
+
+export function recordStepHintsShown(lessonId: string, step: number, shown: number, file = STATE_FILE): void {
+  updateState((state) => {
+    const record = (state.lessons[lessonId] ??= {});
+    record.hintsShownByStep = { ...record.hintsShownByStep, [String(step)]: shown };
   }, file);
 }
 

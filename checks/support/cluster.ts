@@ -12,7 +12,9 @@ import { CheckContext } from './context.ts';
  */
 let current: Promise<RunningCluster> | undefined;
 
-export function checkCluster(log: (line: string) => void = (line) => console.log(`[kafka] ${line}`)): Promise<RunningCluster> {
+export function checkCluster(
+  log: (line: string) => void = (line) => console.log(`[kafka] ${line}`),
+): Promise<RunningCluster> {
   current ??= runningOrEphemeralCluster(log, 'this lesson');
   return current;
 }

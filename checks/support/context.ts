@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, type Admin, type KafkaConfig, type KafkaMessage } from 'kafkajs';
 import { inject } from 'vitest';
 import { defaultBrokers, kafkaConfig, learnerPrefix } from '../../workshop/config.ts';
-import { createTopicReliably } from './new-topic-race.ts';
+import { createTopicReliably } from '../../workshop/kafka/new-topic-race.ts';
 import { disconnectClients, releaseHandlers } from './tracked-kafkajs.ts';
 import { waitFor, within } from './wait.ts';
+import { deleteTopicsQuietly } from '../../workshop/platform/topic-deletion.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -34,12 +35,15 @@ export class CheckContext {
   readonly brokers: string[];
   private readonly prefix: string;
   readonly runId = randomBytes(4).toString('hex');
-  private readonly cleanups: Array<() => Promise<unknown> | unknown> = [];
+  private readonly cleanups: Array<() => unknown> = [];
   private readonly createdTopics: string[] = [];
   private adminClient: Admin | undefined;
 
   /** `brokers` overrides the run's broker: lesson 08 brings a cluster of its own, a fault test a broker it may kill. */
-  constructor(readonly lessonId: string, brokers?: string[]) {
+  constructor(
+    readonly lessonId: string,
+    brokers?: string[],
+  ) {
     this.brokers = brokers ?? providedBrokers() ?? defaultBrokers();
     this.prefix = learnerPrefix();
   }
@@ -82,7 +86,7 @@ export class CheckContext {
     return topic;
   }
 
-  onCleanup(cleanup: () => Promise<unknown> | unknown): void {
+  onCleanup(cleanup: () => unknown): void {
     this.cleanups.push(cleanup);
   }
 
@@ -101,14 +105,24 @@ export class CheckContext {
   /**
    * Reads every message now on the topic, in partition order, with a consumer of the check's
    * own. Returns once each partition has been read to its end offset as it was at the call.
+   * Like any kafkajs consumer it reads committed only; `readUncommitted` shows the writes of
+   * aborted transactions too. (With transactions, the end offset is the last stable offset.)
    */
-  async readAll(topic: string, timeoutMs = 8000): Promise<ReadMessage[]> {
+  async readAll(topic: string, timeoutMs = 8000, options: { readUncommitted?: boolean } = {}): Promise<ReadMessage[]> {
     const ends = await this.endOffsets(topic);
     const total = [...ends.values()].reduce((sum, end) => sum + end, 0);
     const messages: ReadMessage[] = [];
     if (total === 0) return messages;
-    const consumer = this.kafka('check-reader').consumer({ groupId: this.name(`reader-${randomBytes(2).toString('hex')}`), maxWaitTimeInMs: 50 });
+    const consumer = this.kafka('check-reader').consumer({
+      groupId: this.name(`reader-${randomBytes(2).toString('hex')}`),
+      maxWaitTimeInMs: 50,
+      readUncommitted: options.readUncommitted ?? false,
+    });
     const reached = new Map<number, number>();
+    // the last record of a partition may be a transaction's commit marker, which no handler sees: the batch events do
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      reached.set(payload.partition, Math.max(reached.get(payload.partition) ?? 0, Number(payload.lastOffset) + 1));
+    });
     try {
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: true });
@@ -124,14 +138,18 @@ export class CheckContext {
             headers: message.headers,
             timestamp: message.timestamp,
           });
-          reached.set(partition, Number(message.offset) + 1);
         },
       });
-      await waitFor(() => ([...ends].every(([p, end]) => end === 0 || (reached.get(p) ?? 0) >= end) ? true : undefined), {
-        timeoutMs,
-        expected: `${total} message(s) on ${topic} to be readable`,
-        lastSeen: () => `${messages.length} read`,
-      });
+      await waitFor(
+        () => ([...ends].every(([p, end]) => end === 0 || (reached.get(p) ?? 0) >= end) ? true : undefined),
+        {
+          timeoutMs,
+          expected: `${total} message(s) on ${topic} to be readable`,
+          lastSeen: () => `${messages.length} read`,
+          likelyCause:
+            'the broker is overloaded or restarting; run the check again (npm run kafka:status shows its state)',
+        },
+      );
     } finally {
       await consumer.disconnect().catch(() => undefined);
     }
@@ -157,7 +175,7 @@ export class CheckContext {
       // asking to delete it would only make kafkajs retry for half a second
       const existing = new Set(await admin?.listTopics().catch(() => this.createdTopics));
       const topics = this.createdTopics.filter((topic) => existing.has(topic));
-      if (topics.length > 0) await admin?.deleteTopics({ topics, timeout: 5000 }).catch(() => undefined);
+      await deleteTopicsQuietly(admin, topics, { timeout: 5000 });
     }
     await this.adminClient?.disconnect().catch(() => undefined);
   }

@@ -40,6 +40,7 @@ export class GroupReader {
       timeoutMs: 5000,
       expected: `the check's own group ${this.groupId} to read ${count} transactions`,
       lastSeen: () => `${this.transactions.length} read`,
+      likelyCause: `fewer transactions reached the topic than the check sent, or the broker is overloaded; run the check again`,
     });
   }
 

@@ -49,7 +49,10 @@ export function javaPartition(key: string, numPartitions: number): number {
 /** Runs JavaPartitions.java against the Kafka jars and returns the table it prints. */
 export function computeJavaPartitionTable(jarsDir: string): JavaPartitionTable {
   const classpath = path.join(jarsDir, '*');
-  const result = spawnSync(javaCommand(), ['-cp', classpath, JAVA_PARTITIONS_SOURCE, ...TABLE_ARGS], { encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(javaCommand(), ['-cp', classpath, JAVA_PARTITIONS_SOURCE, ...TABLE_ARGS], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   if (result.error || result.status !== 0) {
     throw new Error(`java ${path.basename(JAVA_PARTITIONS_SOURCE)} failed: ${result.error?.message ?? result.stderr}`);
   }

@@ -1,14 +1,30 @@
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { startCheckProgress } from '../../workshop/check/check-progress.ts';
+import { exitIn, traceLearnerCalls } from '../../workshop/check/learner-calls.ts';
+import { processExitCode, stallMessage } from '../../workshop/check/stall-report.ts';
 import { isTodoError } from '../../workshop/todo.ts';
+import { lessonById } from '../../workshop/lessons.ts';
 import { PROJECT_ROOT } from '../../workshop/paths.ts';
+import { sameFilePath } from '../../workshop/platform/paths.ts';
 import { CheckContext } from './context.ts';
 import { importLesson, targetDir, targetName } from './target.ts';
+import { failAtFirstTodo } from './todo-scope.ts';
+import { countHandlers } from './tracked-kafkajs.ts';
 import { within } from './wait.ts';
+
+declare module 'vitest' {
+  interface TaskMeta {
+    /** The README step a check is about: `npm run hint` shows that step's hints when it fails. */
+    step?: number;
+  }
+}
 
 /** One behaviour the learner's code must show on the live broker. */
 export interface LessonCheck<M> {
   name: string;
+  /** The step of the lesson's README whose code this check is mostly about (its hints are shown when it fails). */
+  step: number;
   /** Call a learner function first, so an untouched stub fails at once with its TODO. */
   run(lesson: M, ctx: CheckContext): Promise<void>;
   timeoutMs?: number;
@@ -25,47 +41,95 @@ export interface WrongAnswer {
   teaches: RegExp;
 }
 
-export interface LessonDefinition<M> {
-  /** "lesson-01" */
+/** What a check file writes: its lesson's id, its checks, and the fixtures that prove them. */
+export interface LessonChecks<M> {
+  /** "lesson-01": its folder and files come from lessons/manifest.json. */
   id: string;
-  /** "01-producer-basics" */
-  slug: string;
-  /** The learner's files, relative to the lesson folder. */
-  files: readonly string[];
   checks: ReadonlyArray<LessonCheck<M>>;
   wrongAnswers: readonly WrongAnswer[];
+  /**
+   * Correct code written differently from the solution, kept in checks/variants/<lesson>/<name>/:
+   * each must pass every check, so the checks never insist on one way of doing it.
+   */
+  correctVariants?: readonly string[];
   /** One at a time, in order: for checks that kill brokers of the cluster they share (lesson 08). */
   sequential?: boolean;
 }
 
-export const DEFAULT_CHECK_TIMEOUT_MS = 10_000;
-
-export function defineLesson<M>(definition: LessonDefinition<M>): LessonDefinition<M> {
-  return definition;
+export interface LessonDefinition<M> extends LessonChecks<M> {
+  /** "01-producer-basics" */
+  slug: string;
+  /** The learner's files, relative to the lesson folder. */
+  files: readonly string[];
 }
 
-/** Runs one check against the code in `dir`, with a fresh context that is always cleaned up. */
+export const DEFAULT_CHECK_TIMEOUT_MS = 10_000;
+
+export function defineLesson<M>(checks: LessonChecks<M>): LessonDefinition<M> {
+  const lesson = lessonById(checks.id);
+  return { ...checks, slug: lesson.folder, files: lesson.files };
+}
+
+/**
+ * Runs one check against the code in `dir`, with a fresh context that is always cleaned up.
+ * Every call into the learner's code is counted, so that a check that does not finish in time
+ * says which call did not return. The runner's main thread hears of the check too (check-progress),
+ * and ends the thread when the learner's code holds it so that this timeout cannot even fire.
+ */
 export async function runCheck<M>(definition: LessonDefinition<M>, check: LessonCheck<M>, dir: string): Promise<void> {
   const ctx = new CheckContext(definition.id);
   const timeoutMs = check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
+  const progress = startCheckProgress(check.name, timeoutMs);
+  const stopCountingHandlers = countHandlers(ctx.runId, progress.tracker);
   try {
-    const lesson = await importLesson<M>(definition.slug, definition.files, dir);
-    await within(
-      check.run(lesson, ctx).catch((thrown: unknown) => {
-        throw asError(thrown);
-      }),
-      timeoutMs,
-      `your code did not finish within ${timeoutMs / 1000} s. Look for a promise that never resolves, or an await that waits for something that never comes.`,
-    );
+    // a todo() reached anywhere in the run, even inside a kafkajs handler, ends it as "not done yet"
+    await failAtFirstTodo(async () => {
+      const lesson = traceLearnerCalls(
+        (await importLesson<M>(definition.slug, definition.files, dir)) as object,
+        progress.tracker,
+      ) as M;
+      await within(
+        check.run(lesson, ctx).catch((thrown: unknown) => {
+          throw asError(thrown);
+        }),
+        timeoutMs,
+        () =>
+          stallMessage({
+            kind: 'timeout',
+            lessonId: definition.id,
+            boundMs: timeoutMs,
+            calls: progress.tracker.snapshot(),
+          }),
+      ).catch((error: Error) => {
+        const exitCode = processExitCode(error.message);
+        if (exitCode === undefined) throw error;
+        const { counts, labelsBySlot } = progress.tracker;
+        throw new Error(
+          stallMessage({
+            kind: 'exit',
+            lessonId: definition.id,
+            boundMs: timeoutMs,
+            calls: progress.tracker.snapshot(),
+            exitCode,
+            call: exitIn(counts, labelsBySlot)?.call,
+          }),
+        );
+      });
+    });
   } finally {
+    progress.verdict();
+    stopCountingHandlers();
     await ctx.close();
+    progress.end();
   }
 }
 
 /** Learners sometimes `throw "oops"`; the runner still needs a message and a name. */
 export function asError(thrown: unknown): Error {
   if (thrown instanceof Error) return thrown;
-  return new Error(`your code threw ${typeof thrown === 'string' ? `the string "${thrown}"` : String(thrown)} instead of an Error: write throw new Error("…")`);
+  return new Error(
+    `your code threw ${typeof thrown === 'string' ? `the string "${thrown}"` : String(thrown)} instead of an Error: write throw new Error("…")`,
+  );
 }
 
 async function failureOf(run: Promise<void>): Promise<Error | undefined> {
@@ -82,10 +146,12 @@ async function failureOf(run: Promise<void>): Promise<Error | undefined> {
  * - `check` (default): each check must pass against WORKSHOP_TARGET (the learner's or the solution).
  * - `stub`: each check must fail with "not done yet" against the untouched stubs.
  * - `wrong-answers`: each fixture must be rejected by its check, with a message that teaches.
+ * - `variants`: each correct variant, written differently from the solution, must pass every check.
  */
 export function registerLesson<M>(definition: LessonDefinition<M>, mode = process.env.WORKSHOP_MODE ?? 'check'): void {
   // a check file registers its own checks; a test that imports its definition to run one check does not
-  if (expect.getState().testPath !== path.join(PROJECT_ROOT, 'checks', `${definition.slug}.check.ts`)) return;
+  if (!sameFilePath(expect.getState().testPath ?? '', path.join(PROJECT_ROOT, 'checks', `${definition.slug}.check.ts`)))
+    return;
   const slowest = Math.max(...definition.checks.map((c) => c.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS));
   const testTimeout = slowest + 10_000;
 
@@ -94,17 +160,30 @@ export function registerLesson<M>(definition: LessonDefinition<M>, mode = proces
   if (mode === 'check') {
     group(definition.id, () => {
       for (const check of definition.checks) {
-        testFor(check)(check.name, () => runCheck(definition, check, targetDir(definition.slug)), testTimeout);
+        testFor(check)(
+          check.name,
+          ({ task }) => {
+            task.meta.step = check.step;
+            return runCheck(definition, check, targetDir(definition.slug));
+          },
+          testTimeout,
+        );
       }
     });
   } else if (mode === 'stub') {
     group(`${definition.id} stub`, () => {
       for (const check of definition.checks) {
-        test(`"${check.name}" reports not done yet`, async () => {
-          const failure = await failureOf(runCheck(definition, check, targetDir(definition.slug, 'lessons')));
-          expect(failure?.message ?? 'the check passed', `the untouched stub should fail with a TodoError`).toMatch(/^not done yet: /);
-          expect(isTodoError(failure)).toBe(true);
-        }, testTimeout);
+        test(
+          `"${check.name}" reports not done yet`,
+          async () => {
+            const failure = await failureOf(runCheck(definition, check, targetDir(definition.slug, 'lessons')));
+            expect(failure?.message ?? 'the check passed', `the untouched stub should fail with a TodoError`).toMatch(
+              /^not done yet: /,
+            );
+            expect(isTodoError(failure)).toBe(true);
+          },
+          testTimeout,
+        );
       }
     });
   } else if (mode === 'wrong-answers') {
@@ -114,14 +193,30 @@ export function registerLesson<M>(definition: LessonDefinition<M>, mode = proces
       });
       for (const wrong of definition.wrongAnswers) {
         const check = definition.checks.find((c) => c.name === wrong.rejectedBy);
-        testFor(check)(`"${wrong.fixture}" is rejected by "${wrong.rejectedBy}"`, async () => {
-          expect(check, `no check is named "${wrong.rejectedBy}"`).toBeDefined();
-          const dir = path.join(PROJECT_ROOT, 'checks', 'fixtures', definition.slug, wrong.fixture);
-          const failure = await failureOf(runCheck(definition, check!, dir));
-          expect(failure, `the wrong answer "${wrong.fixture}" passed the check`).toBeDefined();
-          expect(isTodoError(failure), failure?.message).toBe(false);
-          expect(failure!.message).toMatch(wrong.teaches);
-        }, testTimeout);
+        testFor(check)(
+          `"${wrong.fixture}" is rejected by "${wrong.rejectedBy}"`,
+          async () => {
+            expect(check, `no check is named "${wrong.rejectedBy}"`).toBeDefined();
+            const dir = path.join(PROJECT_ROOT, 'checks', 'fixtures', definition.slug, wrong.fixture);
+            const failure = await failureOf(runCheck(definition, check!, dir));
+            expect(failure, `the wrong answer "${wrong.fixture}" passed the check`).toBeDefined();
+            expect(isTodoError(failure), failure?.message).toBe(false);
+            expect(failure!.message).toMatch(wrong.teaches);
+          },
+          testTimeout,
+        );
+      }
+    });
+  } else if (mode === 'variants') {
+    group(`${definition.id} correct variants`, () => {
+      test('has at least two correct variants', () => {
+        expect(definition.correctVariants?.length ?? 0).toBeGreaterThanOrEqual(2);
+      });
+      for (const variant of definition.correctVariants ?? []) {
+        const dir = path.join(PROJECT_ROOT, 'checks', 'variants', definition.slug, variant);
+        for (const check of definition.checks) {
+          testFor(check)(`"${variant}" passes "${check.name}"`, () => runCheck(definition, check, dir), testTimeout);
+        }
       }
     });
   } else {

@@ -6,9 +6,12 @@ export const PRODUCE_API_KEY = 0;
 /** What a check may do with the Kafka requests and responses on a client's connections. */
 export interface SocketHooks {
   /** Sees each request before it is written; returning false swallows it (the hook may break the connection). */
-  request?(request: { apiKey: number; correlationId: number }, socket: net.Socket): boolean | void;
-  /** Sees each response before kafkajs does; returning false holds back it and everything after (the hook may break the connection). */
-  response?(correlationId: number, socket: net.Socket): boolean | void;
+  request?(request: { apiKey: number; correlationId: number; chunk: Buffer }, socket: net.Socket): boolean | void;
+  /**
+   * Sees each response frame before kafkajs does: returning false holds back it and everything
+   * after (the hook may break the connection); returning a Buffer hands kafkajs that frame instead.
+   */
+  response?(correlationId: number, socket: net.Socket, frame: Buffer): boolean | Buffer | void;
 }
 
 /**
@@ -20,18 +23,30 @@ export function hookedSocketFactory(hooks: SocketHooks): ISocketFactory {
   return ({ host, port, onConnect }) => {
     const socket = net.connect({ host, port }, onConnect);
     const write = socket.write.bind(socket) as (chunk: unknown, ...rest: unknown[]) => boolean;
-    socket.write = ((chunk: unknown, ...rest: unknown[]) => {
-      if (Buffer.isBuffer(chunk) && chunk.length >= 12 && hooks.request?.({ apiKey: chunk.readInt16BE(4), correlationId: chunk.readInt32BE(8) }, socket) === false) return false;
+    socket.write = (chunk: unknown, ...rest: unknown[]) => {
+      if (
+        Buffer.isBuffer(chunk) &&
+        chunk.length >= 12 &&
+        hooks.request?.({ apiKey: chunk.readInt16BE(4), correlationId: chunk.readInt32BE(8), chunk }, socket) === false
+      )
+        return false;
       return write(chunk, ...rest);
-    }) as typeof socket.write;
+    };
     const on = socket.on.bind(socket);
     socket.on = ((event: string, listener: (...args: unknown[]) => void) => {
       if (event !== 'data' || !hooks.response) return on(event, listener);
       const frames = new FrameReader();
       let holding = false;
+      // whole frames only, each as the hook leaves it: kafkajs reassembles whatever it is given
       return on('data', (chunk: Buffer) => {
-        holding ||= frames.push(chunk).some((frame) => hooks.response!(frame.readInt32BE(4), socket) === false);
-        if (!holding) listener(chunk);
+        const passed: Buffer[] = [];
+        for (const frame of frames.push(chunk)) {
+          if (holding) break;
+          const verdict = hooks.response!(frame.readInt32BE(4), socket, frame);
+          if (verdict === false) holding = true;
+          else passed.push(Buffer.isBuffer(verdict) ? verdict : frame);
+        }
+        if (passed.length > 0) listener(Buffer.concat(passed));
       });
     }) as typeof socket.on;
     return socket;

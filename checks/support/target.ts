@@ -12,7 +12,9 @@ export function targetName(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export function targetDir(lessonSlug: string, target = targetName()): string {
-  return target === 'lessons' || target === 'solutions' ? path.join(PROJECT_ROOT, target, lessonSlug) : path.resolve(PROJECT_ROOT, target);
+  return target === 'lessons' || target === 'solutions'
+    ? path.join(PROJECT_ROOT, target, lessonSlug)
+    : path.resolve(PROJECT_ROOT, target);
 }
 
 /**

@@ -26,16 +26,22 @@ export function wireTap(): WireTap {
   const produceRequests: ProduceRequest[] = [];
   const sockets: net.Socket[] = [];
   const socketFactory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
-    const socket = ssl ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...ssl }, onConnect) : net.connect({ host, port }, onConnect);
+    const socket = ssl
+      ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...ssl }, onConnect)
+      : net.connect({ host, port }, onConnect);
     sockets.push(socket);
     const write = socket.write.bind(socket) as (chunk: unknown, ...rest: unknown[]) => boolean;
-    socket.write = ((chunk: unknown, ...rest: unknown[]) => {
+    socket.write = (chunk: unknown, ...rest: unknown[]) => {
       if (Buffer.isBuffer(chunk)) produceRequests.push(...parseProduceRequests(chunk));
       return write(chunk, ...rest);
-    }) as typeof socket.write;
+    };
     return socket;
   };
-  return { socketFactory, produceRequests, openConnections: () => sockets.filter((socket) => !socket.destroyed).length };
+  return {
+    socketFactory,
+    produceRequests,
+    openConnections: () => sockets.filter((socket) => !socket.destroyed).length,
+  };
 }
 
 /**

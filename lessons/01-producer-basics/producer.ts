@@ -13,7 +13,7 @@ export interface Delivery {
  * Sends bank transactions to one topic as JSON.
  * The TypeScript twin of the seed course's Python `TransactionProducer`.
  *
- * Fill in the four TODOs in order; `npm run check lesson-01` tells you which one is next.
+ * Fill in the five TODOs in order; `npm run check lesson-01` tells you which one is next.
  */
 export class TransactionProducer {
   private readonly producer: Producer;

@@ -10,12 +10,16 @@ export interface KeyedMessage {
 
 /** The key of a transaction's message. Same key, same partition, so it decides what stays in order. */
 export function keyFor(tx: Transaction): string {
-  return todo('lesson-02 step 2: return the key that keeps all of one account\'s transactions together: the account number, as a string');
+  return todo(
+    "lesson-02 step 2: return the key that keeps all of one account's transactions together: the account number, as a string",
+  );
 }
 
 /** What the simulator hands to producer.send({ topic, messages: [...] }). */
 export function toMessage(tx: Transaction): KeyedMessage {
-  return todo('lesson-02 step 3: return { key, value }: the key from keyFor(tx), the value the transaction as JSON (as in lesson 01)');
+  return todo(
+    'lesson-02 step 3: return { key, value }: the key from keyFor(tx), the value the transaction as JSON (as in lesson 01)',
+  );
 }
 
 /**
@@ -32,5 +36,7 @@ export function partitionFor(key: string, numPartitions: number): number {
     replicas: [0],
     isr: [0],
   }));
-  return todo('lesson-02 step 4: ask the partitioner from Partitioners.DefaultPartitioner() which of `partitionMetadata` it picks for a message with this key');
+  return todo(
+    'lesson-02 step 4: ask the partitioner from Partitioners.DefaultPartitioner() which of `partitionMetadata` it picks for a message with this key',
+  );
 }

@@ -1,7 +1,8 @@
-import { Kafka, type Consumer, type ConsumerConfig, type KafkaConfig } from 'kafkajs';
+import { Kafka, PartitionAssigners, type Consumer, type ConsumerConfig, type KafkaConfig } from 'kafkajs';
 import { decodeTransaction, MalformedTransactionError } from '../../bank/codec.ts';
 import { TransactionStatistics, type Statistics } from '../../bank/statistics.ts';
 import type { Transaction } from '../../bank/transaction.ts';
+import { RangeAssigner } from '../../workshop/kafka/range-assigner.ts';
 import { todo } from '../../workshop/todo.ts';
 
 /** The seed's monitor group. Every consumer with this id shares the topic's partitions. */
@@ -26,11 +27,20 @@ export interface ConsumerOptions {
 }
 
 /**
- * Timings for a live monitor. kafkajs's defaults (a fetch may wait 5 s for data, a heartbeat
- * every 3 s) suit batch jobs; a monitor wants stop() to return at once and a second monitor
- * to get its partitions within a second.
+ * Timings for a live monitor. kafkajs's defaults (a fetch may wait 5 s for data; the fetch loop
+ * sends a heartbeat at most every 3 s) suit batch jobs; a monitor wants stop() to return at
+ * once and to notice a rebalance, such as a second monitor joining, within a second.
+ *
+ * And the ways to split partitions it offers, the group's members agreeing on one: `range` first,
+ * which Kafka's Java client and kafka-python offer too, so Java and Python consumers can share
+ * the group (the README's "Going further"); then kafkajs's own round robin, for kafkajs members
+ * that offer nothing else.
  */
-export const LIVE_CONSUMER_SETTINGS = { maxWaitTimeInMs: 100, heartbeatInterval: 500 } satisfies Partial<ConsumerConfig>;
+export const LIVE_CONSUMER_SETTINGS = {
+  maxWaitTimeInMs: 100,
+  heartbeatInterval: 500,
+  partitionAssigners: [RangeAssigner, PartitionAssigners.roundRobin],
+} satisfies Partial<ConsumerConfig>;
 
 /**
  * Reads bank transactions as a member of a consumer group and keeps the seed's real-time
@@ -46,14 +56,16 @@ export class TransactionConsumer {
   protected readonly stats = new TransactionStatistics();
 
   constructor(protected readonly options: ConsumerOptions) {
-    this.groupId = todo('lesson-03 step 1: choose the consumer group: options.groupId, or DEFAULT_GROUP_ID when the caller gave none');
+    this.groupId = todo(
+      'lesson-03 step 1: choose the consumer group: options.groupId, or DEFAULT_GROUP_ID when the caller gave none',
+    );
     this.consumer = new Kafka(options.connection).consumer({ groupId: this.groupId, ...LIVE_CONSUMER_SETTINGS });
   }
 
   /** Joins the group and starts processing; resolves once running, not when done. */
   async start(): Promise<void> {
     todo(
-      'lesson-03 step 2: connect, subscribe to options.topic (from the beginning only when options.fromBeginning is true), and run: give each message\'s value, partition and offset to this.handle, and await it',
+      "lesson-03 step 2: connect, subscribe to options.topic (from the beginning only when options.fromBeginning is true), and run: give each message's value, partition and offset to this.handle, and await it",
     );
   }
 
@@ -66,12 +78,16 @@ export class TransactionConsumer {
 
   /** A valid transaction: count it, then let the caller see it (the monitor prints it). */
   protected async record(tx: Transaction, where: MessagePosition): Promise<void> {
-    todo('lesson-03 step 4: record tx in this.stats, add 1 to this.processedCount, then await options.onTransaction (when given) with tx and where');
+    todo(
+      'lesson-03 step 4: record tx in this.stats, add 1 to this.processedCount, then await options.onTransaction (when given) with tx and where',
+    );
   }
 
   /** Graceful stop: commit what was processed, leave the group, close the connection. */
   async stop(): Promise<void> {
-    todo('lesson-03 step 5: stop gracefully: commit the offsets of what was processed, leave the group and close the connection. One kafkajs consumer call does all three');
+    todo(
+      'lesson-03 step 5: stop gracefully: commit the offsets of what was processed, leave the group and close the connection. One kafkajs consumer call does all three',
+    );
   }
 
   statistics(): Statistics {

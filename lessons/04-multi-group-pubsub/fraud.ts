@@ -31,7 +31,14 @@ export interface FraudAlert {
 }
 
 export function toAlert(tx: Transaction, reason: string): FraudAlert {
-  return { transaction_id: tx.transaction_id, account: tx.account, amount: tx.amount, type: tx.type, reason, timestamp: tx.timestamp };
+  return {
+    transaction_id: tx.transaction_id,
+    account: tx.account,
+    amount: tx.amount,
+    type: tx.type,
+    reason,
+    timestamp: tx.timestamp,
+  };
 }
 
 export interface FraudDetectorOptions {
@@ -80,7 +87,9 @@ export class FraudDetector {
 
   /** The alerts topic must exist (the demo creates it with lesson 02's ensureTopic). */
   async start(): Promise<void> {
-    todo('lesson-04 step 3: connect this.producer, then start this.transactions. Why in that order? Think of the first suspicious transaction');
+    todo(
+      'lesson-04 step 3: connect this.producer, then start this.transactions. Why in that order? Think of the first suspicious transaction',
+    );
   }
 
   /** Every transaction the detector's group receives comes here. */
@@ -91,6 +100,8 @@ export class FraudDetector {
   }
 
   async stop(): Promise<void> {
-    todo('lesson-04 step 5: stop this.transactions first (it commits what was inspected), then disconnect this.producer');
+    todo(
+      'lesson-04 step 5: stop this.transactions first (it commits what was inspected), then disconnect this.producer',
+    );
   }
 }

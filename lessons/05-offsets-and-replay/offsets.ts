@@ -35,18 +35,31 @@ export async function consumerLag(admin: Admin, groupId: string, topic: string):
 }
 
 /** Moves a stopped group back to the earliest message still on each partition. */
-export async function resetToEarliest(connection: KafkaConfig, groupId: string, topic: string): Promise<PartitionOffset[]> {
+export async function resetToEarliest(
+  connection: KafkaConfig,
+  groupId: string,
+  topic: string,
+): Promise<PartitionOffset[]> {
   const offsets = await withAdmin(connection, async (admin): Promise<PartitionOffset[]> => {
-    return todo('lesson-05 step 2: return { partition, offset } for every partition, where offset is the earliest offset still kept (admin.fetchTopicOffsets → low)');
+    return todo(
+      'lesson-05 step 2: return { partition, offset } for every partition, where offset is the earliest offset still kept (admin.fetchTopicOffsets → low)',
+    );
   });
   await commitGroupOffsets(connection, groupId, topic, offsets);
   return offsets;
 }
 
 /** Moves a stopped group to the first message stamped at or after `timestamp` on each partition. */
-export async function resetToTimestamp(connection: KafkaConfig, groupId: string, topic: string, timestamp: number): Promise<PartitionOffset[]> {
+export async function resetToTimestamp(
+  connection: KafkaConfig,
+  groupId: string,
+  topic: string,
+  timestamp: number,
+): Promise<PartitionOffset[]> {
   const offsets = await withAdmin(connection, async (admin): Promise<PartitionOffset[]> => {
-    return todo('lesson-05 step 3: return { partition, offset } for every partition: the first offset stamped at or after `timestamp` (admin.fetchTopicOffsetsByTimestamp)');
+    return todo(
+      'lesson-05 step 3: return { partition, offset } for every partition: the first offset stamped at or after `timestamp` (admin.fetchTopicOffsetsByTimestamp)',
+    );
   });
   await commitGroupOffsets(connection, groupId, topic, offsets);
   return offsets;
@@ -59,11 +72,17 @@ export async function resetToTimestamp(connection: KafkaConfig, groupId: string,
 export async function replaySince({ connection, topic, groupId, since }: ReplayOptions): Promise<Transaction[]> {
   const kafka = new Kafka(connection);
   const { starts, ends } = await withAdmin(connection, async (admin) => {
-    const starts: PartitionOffset[] = todo('lesson-05 step 4: find where the replay starts: the first offset stamped at or after `since` on each partition (admin.fetchTopicOffsetsByTimestamp)');
-    const ends = new Map((await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => [partition, Number(high)]));
+    const starts: PartitionOffset[] = todo(
+      'lesson-05 step 4: find where the replay starts: the first offset stamped at or after `since` on each partition (admin.fetchTopicOffsetsByTimestamp)',
+    );
+    const ends = new Map(
+      (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => [partition, Number(high)]),
+    );
     return { starts, ends };
   });
-  const pending = new Set(starts.filter(({ partition, offset }) => Number(offset) < (ends.get(partition) ?? 0)).map((s) => s.partition));
+  const pending = new Set(
+    starts.filter(({ partition, offset }) => Number(offset) < (ends.get(partition) ?? 0)).map((s) => s.partition),
+  );
   const replayed = new Map<number, Transaction[]>([...pending].map((partition) => [partition, []]));
   if (pending.size === 0) return [];
 

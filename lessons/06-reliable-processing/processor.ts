@@ -75,7 +75,12 @@ export class ReliableProcessor {
   }
 
   /** Parks the message, byte for byte, on the dead-letter topic with what went wrong and where it came from. */
-  protected async deadLetter(partition: number, message: KafkaMessage, error: unknown, attempts: number): Promise<void> {
+  protected async deadLetter(
+    partition: number,
+    message: KafkaMessage,
+    error: unknown,
+    attempts: number,
+  ): Promise<void> {
     todo(
       'lesson-06 step 4: send message.key and message.value, untouched, to this.options.deadLetterTopic with the DEAD_LETTER_HEADERS (error message, attempts, source topic, partition, offset; header values are strings), then count it in this.deadLetteredCount',
     );
@@ -94,7 +99,10 @@ export class ReliableProcessor {
  * shutdown (SIGTERM). A second signal finds no listener and ends the process at once, the
  * way out when a stop hangs. Returns a function that removes the listeners.
  */
-export function stopOnSignals(processor: { stop(): Promise<void> }, signals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM']): () => void {
+export function stopOnSignals(
+  processor: { stop(): Promise<void> },
+  signals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'],
+): () => void {
   return todo(
     'lesson-06 step 6: on the first of `signals`, remove your listeners (process.off) and call processor.stop(), reporting a failure on stderr; return a function that removes the listeners',
   );

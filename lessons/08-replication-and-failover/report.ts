@@ -4,7 +4,7 @@ import { todo } from '../../workshop/todo.ts';
 /** Who holds one partition right now. Broker ids are the cluster's node ids (1, 2 and 3 here). */
 export interface PartitionState {
   partition: number;
-  /** The broker that takes every write and read of this partition. */
+  /** The broker that takes every write of this partition, and every read unless consumers fetch from followers. */
   leader: number;
   /** Every broker that holds a copy, in sync or not. */
   replicas: number[];

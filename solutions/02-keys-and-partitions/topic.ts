@@ -9,6 +9,7 @@ export const DEFAULT_PARTITIONS = 3;
  */
 export async function ensureTopic(admin: Admin, topic: string, numPartitions = DEFAULT_PARTITIONS): Promise<boolean> {
   // createTopics resolves to false (it does not throw) when the topic already exists;
-  // waitForLeaders: the first send after this line finds a leader for every partition
+  // waitForLeaders (kafkajs's default, written out): returns once the broker names a leader for
+  // every partition, so the first send is unlikely to need a retry
   return admin.createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: true });
 }

@@ -1,7 +1,8 @@
-import { Kafka, type Consumer, type ConsumerConfig, type KafkaConfig } from 'kafkajs';
+import { Kafka, PartitionAssigners, type Consumer, type ConsumerConfig, type KafkaConfig } from 'kafkajs';
 import { decodeTransaction, MalformedTransactionError } from '../../bank/codec.ts';
 import { TransactionStatistics, type Statistics } from '../../bank/statistics.ts';
 import type { Transaction } from '../../bank/transaction.ts';
+import { RangeAssigner } from '../../workshop/kafka/range-assigner.ts';
 
 /** The seed's monitor group. Every consumer with this id shares the topic's partitions. */
 export const DEFAULT_GROUP_ID = 'transaction-monitor';
@@ -25,11 +26,20 @@ export interface ConsumerOptions {
 }
 
 /**
- * Timings for a live monitor. kafkajs's defaults (a fetch may wait 5 s for data, a heartbeat
- * every 3 s) suit batch jobs; a monitor wants stop() to return at once and a second monitor
- * to get its partitions within a second.
+ * Timings for a live monitor. kafkajs's defaults (a fetch may wait 5 s for data; the fetch loop
+ * sends a heartbeat at most every 3 s) suit batch jobs; a monitor wants stop() to return at
+ * once and to notice a rebalance, such as a second monitor joining, within a second.
+ *
+ * And the ways to split partitions it offers, the group's members agreeing on one: `range` first,
+ * which Kafka's Java client and kafka-python offer too, so Java and Python consumers can share
+ * the group (the README's "Going further"); then kafkajs's own round robin, for kafkajs members
+ * that offer nothing else.
  */
-export const LIVE_CONSUMER_SETTINGS = { maxWaitTimeInMs: 100, heartbeatInterval: 500 } satisfies Partial<ConsumerConfig>;
+export const LIVE_CONSUMER_SETTINGS = {
+  maxWaitTimeInMs: 100,
+  heartbeatInterval: 500,
+  partitionAssigners: [RangeAssigner, PartitionAssigners.roundRobin],
+} satisfies Partial<ConsumerConfig>;
 
 /**
  * Reads bank transactions as a member of a consumer group and keeps the seed's real-time

@@ -33,7 +33,14 @@ export interface FraudAlert {
 }
 
 export function toAlert(tx: Transaction, reason: string): FraudAlert {
-  return { transaction_id: tx.transaction_id, account: tx.account, amount: tx.amount, type: tx.type, reason, timestamp: tx.timestamp };
+  return {
+    transaction_id: tx.transaction_id,
+    account: tx.account,
+    amount: tx.amount,
+    type: tx.type,
+    reason,
+    timestamp: tx.timestamp,
+  };
 }
 
 export interface FraudDetectorOptions {
@@ -94,7 +101,11 @@ export class FraudDetector {
     if (reason !== undefined) {
       const alert = toAlert(tx, reason);
       // awaited, so the transaction's offset is committed only once its alert is stored
-      await this.producer.send({ topic: this.alertsTopic, acks: -1, messages: [{ key: keyFor(tx), value: JSON.stringify(alert) }] });
+      await this.producer.send({
+        topic: this.alertsTopic,
+        acks: -1,
+        messages: [{ key: keyFor(tx), value: JSON.stringify(alert) }],
+      });
       this.alertCount += 1;
       this.options.onAlert?.(alert);
     }

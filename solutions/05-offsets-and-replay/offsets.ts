@@ -25,12 +25,16 @@ export interface ReplayOptions {
 
 /** Consumer lag per partition, in partition order: what a monitoring dashboard shows. */
 export async function consumerLag(admin: Admin, groupId: string, topic: string): Promise<PartitionLag[]> {
-  const [ends, [committed]] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+  const [ends, [committed]] = await Promise.all([
+    admin.fetchTopicOffsets(topic),
+    admin.fetchOffsets({ groupId, topics: [topic] }),
+  ]);
   const commits = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
   return ends
     .map(({ partition, high, low }) => {
       const commit = commits.get(partition) ?? -1;
-      // -1: the group never committed here, so it would start at the earliest message still kept
+      // -1: the group never committed here; count from the earliest message still kept, the most it
+      // could have to read (a kafkajs consumer without fromBeginning would start at the end instead)
       const committedOffset = commit >= 0 ? commit : Number(low);
       const endOffset = Number(high);
       return { partition, endOffset, committedOffset, lag: endOffset - committedOffset };
@@ -39,14 +43,25 @@ export async function consumerLag(admin: Admin, groupId: string, topic: string):
 }
 
 /** Moves a stopped group back to the earliest message still on each partition. */
-export async function resetToEarliest(connection: KafkaConfig, groupId: string, topic: string): Promise<PartitionOffset[]> {
-  const offsets = await withAdmin(connection, async (admin) => (await admin.fetchTopicOffsets(topic)).map(({ partition, low }) => ({ partition, offset: low })));
+export async function resetToEarliest(
+  connection: KafkaConfig,
+  groupId: string,
+  topic: string,
+): Promise<PartitionOffset[]> {
+  const offsets = await withAdmin(connection, async (admin) =>
+    (await admin.fetchTopicOffsets(topic)).map(({ partition, low }) => ({ partition, offset: low })),
+  );
   await commitGroupOffsets(connection, groupId, topic, offsets);
   return offsets;
 }
 
 /** Moves a stopped group to the first message stamped at or after `timestamp` on each partition. */
-export async function resetToTimestamp(connection: KafkaConfig, groupId: string, topic: string, timestamp: number): Promise<PartitionOffset[]> {
+export async function resetToTimestamp(
+  connection: KafkaConfig,
+  groupId: string,
+  topic: string,
+  timestamp: number,
+): Promise<PartitionOffset[]> {
   // a partition with nothing that recent gets its end offset: the group waits for new messages there
   const offsets = await withAdmin(connection, (admin) => admin.fetchTopicOffsetsByTimestamp(topic, timestamp));
   await commitGroupOffsets(connection, groupId, topic, offsets);
@@ -61,10 +76,14 @@ export async function replaySince({ connection, topic, groupId, since }: ReplayO
   const kafka = new Kafka(connection);
   const { starts, ends } = await withAdmin(connection, async (admin) => {
     const starts: PartitionOffset[] = await admin.fetchTopicOffsetsByTimestamp(topic, since);
-    const ends = new Map((await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => [partition, Number(high)]));
+    const ends = new Map(
+      (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => [partition, Number(high)]),
+    );
     return { starts, ends };
   });
-  const pending = new Set(starts.filter(({ partition, offset }) => Number(offset) < (ends.get(partition) ?? 0)).map((s) => s.partition));
+  const pending = new Set(
+    starts.filter(({ partition, offset }) => Number(offset) < (ends.get(partition) ?? 0)).map((s) => s.partition),
+  );
   const replayed = new Map<number, Transaction[]>([...pending].map((partition) => [partition, []]));
   if (pending.size === 0) return [];
 

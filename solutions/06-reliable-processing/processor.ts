@@ -85,7 +85,12 @@ export class ReliableProcessor {
   }
 
   /** Parks the message, byte for byte, on the dead-letter topic with what went wrong and where it came from. */
-  protected async deadLetter(partition: number, message: KafkaMessage, error: unknown, attempts: number): Promise<void> {
+  protected async deadLetter(
+    partition: number,
+    message: KafkaMessage,
+    error: unknown,
+    attempts: number,
+  ): Promise<void> {
     const headers: IHeaders = {
       ...message.headers,
       [DEAD_LETTER_HEADERS.error]: error instanceof Error ? error.message : String(error),
@@ -94,7 +99,10 @@ export class ReliableProcessor {
       [DEAD_LETTER_HEADERS.partition]: String(partition),
       [DEAD_LETTER_HEADERS.offset]: message.offset,
     };
-    await this.producer.send({ topic: this.options.deadLetterTopic, messages: [{ key: message.key, value: message.value, headers }] });
+    await this.producer.send({
+      topic: this.options.deadLetterTopic,
+      messages: [{ key: message.key, value: message.value, headers }],
+    });
     this.deadLetteredCount += 1;
   }
 
@@ -111,11 +119,16 @@ export class ReliableProcessor {
  * shutdown (SIGTERM). A second signal finds no listener and ends the process at once, the
  * way out when a stop hangs. Returns a function that removes the listeners.
  */
-export function stopOnSignals(processor: { stop(): Promise<void> }, signals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM']): () => void {
+export function stopOnSignals(
+  processor: { stop(): Promise<void> },
+  signals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'],
+): () => void {
   const onSignal = (signal: NodeJS.Signals) => {
     removeListeners();
     processor.stop().catch((error: unknown) => {
-      process.stderr.write(`could not stop cleanly after ${signal}: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(
+        `could not stop cleanly after ${signal}: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
       process.exitCode = 1;
     });
   };

@@ -8,8 +8,9 @@ import { Kafka, type KafkaConfig, type Producer } from 'kafkajs';
 export const PRODUCER_RETRIES = 10;
 
 /**
- * A producer whose retries can never write a message twice: the broker numbers each batch
- * (producer id + sequence number) and drops a repeat it has already stored.
+ * A producer whose own retries do not write a message twice: each batch carries the producer's
+ * id and sequence numbers, and the broker drops a repeat it has already stored. A send your
+ * code repeats after send() rejected is another matter (the README says why).
  */
 export function createReliableProducer(connection: KafkaConfig): Producer {
   return new Kafka(connection).producer({

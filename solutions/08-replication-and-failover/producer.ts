@@ -10,7 +10,8 @@ import type { Delivery } from '../01-producer-basics/producer.ts';
 export async function sendDurably(producer: Producer, topic: string, tx: Transaction): Promise<Delivery> {
   const [result] = await producer.send({
     topic,
-    // -1 ("all"): the leader answers after min.insync.replicas copies, itself included, have the message
+    // -1 ("all"): the leader answers once every in-sync replica has the message, and refuses it
+    // when fewer than min.insync.replicas are in sync
     acks: -1,
     messages: [{ key: String(tx.account), value: JSON.stringify(tx) }],
   });

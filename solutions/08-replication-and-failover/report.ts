@@ -3,7 +3,7 @@ import type { Admin } from 'kafkajs';
 /** Who holds one partition right now. Broker ids are the cluster's node ids (1, 2 and 3 here). */
 export interface PartitionState {
   partition: number;
-  /** The broker that takes every write and read of this partition. */
+  /** The broker that takes every write of this partition, and every read unless consumers fetch from followers. */
   leader: number;
   /** Every broker that holds a copy, in sync or not. */
   replicas: number[];
@@ -17,7 +17,12 @@ export async function partitionReport(admin: Admin, topic: string): Promise<Part
   const partitions = topics.find((t) => t.name === topic)?.partitions ?? [];
   const ascending = (a: number, b: number) => a - b;
   return partitions
-    .map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: [...p.replicas].sort(ascending), isr: [...p.isr].sort(ascending) }))
+    .map((p) => ({
+      partition: p.partitionId,
+      leader: p.leader,
+      replicas: [...p.replicas].sort(ascending),
+      isr: [...p.isr].sort(ascending),
+    }))
     .sort((a, b) => a.partition - b.partition);
 }
 

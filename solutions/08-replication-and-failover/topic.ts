@@ -2,7 +2,10 @@ import type { ITopicConfig } from 'kafkajs';
 
 /** How many copies of each partition the cluster keeps: one on each of the three brokers. */
 export const REPLICATION_FACTOR = 3;
-/** How many of those copies must hold a message before a send with acks: -1 succeeds. */
+/**
+ * The fewest in-sync copies, the leader included, with which Kafka accepts a send with acks: -1
+ * at all. It is a floor: such a send waits for every copy that is in sync, all three when all are.
+ */
 export const MIN_IN_SYNC_REPLICAS = 2;
 
 /**

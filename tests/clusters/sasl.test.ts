@@ -27,7 +27,12 @@ afterAll(async () => {
 });
 
 function secured(mechanism: string, password: string): Record<string, string> {
-  return { KAFKA_BROKERS: broker.brokers.join(','), KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: alice.name, KAFKA_SASL_PASSWORD: password };
+  return {
+    KAFKA_BROKERS: broker.brokers.join(','),
+    KAFKA_SASL_MECHANISM: mechanism,
+    KAFKA_SASL_USERNAME: alice.name,
+    KAFKA_SASL_PASSWORD: password,
+  };
 }
 
 function withEnv(env: Record<string, string>): void {
@@ -56,7 +61,9 @@ describe('a secured KAFKA_BROKERS', () => {
       const failure = await findOrStartBroker('persistent', () => undefined).catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(NoBrokerError);
       const message = (failure as Error).message;
-      expect(message).toMatch(/^authentication failed for user alice \(SCRAM-SHA-256 as alice at 127\.0\.0\.1:\d+\): check KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD$/);
+      expect(message).toMatch(
+        /^authentication failed for user alice \(SCRAM-SHA-256 as alice at 127\.0\.0\.1:\d+\): check KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD$/,
+      );
       expect(message.split('\n')).toHaveLength(1);
     } finally {
       vi.unstubAllEnvs();
@@ -74,7 +81,8 @@ function run(args: string[], env: Record<string, string>): { status: number | nu
   });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
-const check = (env: Record<string, string>) => run(['workshop/cli/launch.mjs', 'workshop/cli/check.ts', 'lesson-01', '--solution'], env);
+const check = (env: Record<string, string>) =>
+  run(['workshop/cli/launch.mjs', 'workshop/cli/check.ts', 'lesson-01', '--solution'], env);
 
 describe('npm run check lesson-01 against the secured broker', () => {
   test('is green with the right credentials', () => {
@@ -87,7 +95,11 @@ describe('npm run check lesson-01 against the secured broker', () => {
     const started = Date.now();
     const { status, output } = check(secured('scram-sha-512', 'wrong'));
     const lines = output.split('\n').filter((text) => text.includes('authentication failed'));
-    expect(lines, output).toEqual([expect.stringMatching(/^❌ authentication failed for user alice \(SCRAM-SHA-512 as alice at 127\.0\.0\.1:\d+\): check KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD$/)]);
+    expect(lines, output).toEqual([
+      expect.stringMatching(
+        /^❌ authentication failed for user alice \(SCRAM-SHA-512 as alice at 127\.0\.0\.1:\d+\): check KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD$/,
+      ),
+    ]);
     expect(output).not.toMatch(/nothing is listening|No Kafka broker is running/);
     expect(status).toBe(1);
     console.log(`wrong credentials answered in ${Date.now() - started} ms, node start-up included`);
@@ -97,7 +109,9 @@ describe('npm run check lesson-01 against the secured broker', () => {
 describe('npm run doctor against the secured broker', () => {
   test('names the failed login in its round-trip line', () => {
     const { status, output } = run(['workshop/cli/doctor.mjs'], secured('plain', 'wrong'));
-    expect(output).toMatch(/Round trip through Kafka failed: authentication failed for user alice \(PLAIN as alice at 127\.0\.0\.1:\d+\)/);
+    expect(output).toMatch(
+      /Round trip through Kafka failed: authentication failed for user alice \(PLAIN as alice at 127\.0\.0\.1:\d+\)/,
+    );
     expect(status).toBe(1);
   }, 120_000);
 });
@@ -114,13 +128,33 @@ describe('a SASL_SSL broker with a private certificate authority', () => {
     const keytool = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'keytool') : 'keytool';
     const store = ['-keystore', keystore, '-storetype', 'PKCS12', '-storepass', storePassword];
     for (const args of [
-      ['-genkeypair', '-alias', 'broker', '-keyalg', 'RSA', '-keysize', '2048', '-validity', '2', '-dname', 'CN=127.0.0.1', '-ext', 'SAN=ip:127.0.0.1,dns:localhost', '-keypass', storePassword, ...store],
+      [
+        '-genkeypair',
+        '-alias',
+        'broker',
+        '-keyalg',
+        'RSA',
+        '-keysize',
+        '2048',
+        '-validity',
+        '2',
+        '-dname',
+        'CN=127.0.0.1',
+        '-ext',
+        'SAN=ip:127.0.0.1,dns:localhost',
+        '-keypass',
+        storePassword,
+        ...store,
+      ],
       ['-exportcert', '-rfc', '-alias', 'broker', '-file', caFile, ...store],
     ]) {
       const result = spawnSync(keytool, args, { encoding: 'utf8' });
       if (result.status !== 0) throw new Error(`keytool ${args[0]} failed: ${result.stderr || result.error?.message}`);
     }
-    tlsBroker = await startEphemeralJvmBroker(() => undefined, { saslUsers: [alice], tls: { keystore, password: storePassword } });
+    tlsBroker = await startEphemeralJvmBroker(() => undefined, {
+      saslUsers: [alice],
+      tls: { keystore, password: storePassword },
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -128,7 +162,11 @@ describe('a SASL_SSL broker with a private certificate authority', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const overTls = (settings: Record<string, string>) => ({ ...secured('scram-sha-512', alice.password), KAFKA_BROKERS: tlsBroker.brokers.join(','), ...settings });
+  const overTls = (settings: Record<string, string>) => ({
+    ...secured('scram-sha-512', alice.password),
+    KAFKA_BROKERS: tlsBroker.brokers.join(','),
+    ...settings,
+  });
 
   test('logs in over TLS when the authority comes from KAFKA_SSL_CA_FILE', async () => {
     withEnv(overTls({ KAFKA_SSL_CA_FILE: caFile }));
@@ -154,7 +192,9 @@ describe('a SASL_SSL broker with a private certificate authority', () => {
     withEnv(overTls({ KAFKA_SSL_CA_FILE: caFile, KAFKA_SASL_PASSWORD: 'wrong' }));
     try {
       const probe = await probeKafka(tlsBroker.brokers);
-      expect(probe.ok ? '' : probe.reason).toMatch(/^authentication failed for user alice \(SCRAM-SHA-512 as alice, over TLS at 127\.0\.0\.1:\d+\)/);
+      expect(probe.ok ? '' : probe.reason).toMatch(
+        /^authentication failed for user alice \(SCRAM-SHA-512 as alice, over TLS at 127\.0\.0\.1:\d+\)/,
+      );
     } finally {
       vi.unstubAllEnvs();
     }

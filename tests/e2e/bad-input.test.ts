@@ -16,7 +16,9 @@ import { expectedFinalBlock, finalStatisticsBlock, printedTransactions } from '.
  */
 const MEGABYTE = 1024 * 1024;
 
-test('bad messages on the topic: the monitor and the fraud detector keep going, count and report each one, and their statistics ignore them', async ({ onTestFinished }) => {
+test('bad messages on the topic: the monitor and the fraud detector keep going, count and report each one, and their statistics ignore them', async ({
+  onTestFinished,
+}) => {
   const { ctx, start } = demoRun(onTestFinished);
   // one partition, so every bad message stands in front of good ones; room for a 1 MB value (the broker's default limit is about 1 MB)
   const topic = await ctx.createTopic('bad-input', 1, { 'max.message.bytes': String(2 * MEGABYTE) });
@@ -41,7 +43,10 @@ test('bad messages on the topic: the monitor and the fraud detector keep going, 
   const bad = [
     { offset: '1', reason: /the value is not JSON: "not json at all"$/ },
     { offset: '3', reason: /not a valid transaction \(.*timestamp must be an ISO 8601 date.*\)/ },
-    { offset: '5', reason: /not a valid transaction \(amount must be a number; transaction_id must look like TXN-12345\)/ },
+    {
+      offset: '5',
+      reason: /not a valid transaction \(amount must be a number; transaction_id must look like TXN-12345\)/,
+    },
     { offset: '7', reason: /the value is not JSON: "x{80}"… \(1048576 characters\)$/ },
     { offset: '9', reason: /the message has no value \(null\)$/ },
   ];
@@ -49,12 +54,23 @@ test('bad messages on the topic: the monitor and the fraud detector keep going, 
 
   const fraudGroup = ctx.name('fraud');
   const monitor = start('monitor', ['--topic', topic, '--group', ctx.name('monitor')]);
-  const fraud = start('fraud', ['--topic', topic, '--group', fraudGroup, '--alerts-topic', ctx.ownTopic(ctx.name('alerts'))]);
+  const fraud = start('fraud', [
+    '--topic',
+    topic,
+    '--group',
+    fraudGroup,
+    '--alerts-topic',
+    ctx.ownTopic(ctx.name('alerts')),
+  ]);
   await monitor.waitForLine(new RegExp(`\\| ${valid[7]!.transaction_id}$`));
-  await waitFor(async () => ((await ctx.committedOffsets(fraudGroup, topic)).get(0) === messages.length ? true : undefined), {
-    timeoutMs: 15_000,
-    expected: `the fraud detector to get through all ${messages.length} messages`,
-  });
+  await waitFor(
+    async () => ((await ctx.committedOffsets(fraudGroup, topic)).get(0) === messages.length ? true : undefined),
+    {
+      timeoutMs: 15_000,
+      expected: `the fraud detector to get through all ${messages.length} messages`,
+      likelyCause: 'a malformed message stopped the fraud detector, or it stopped committing',
+    },
+  );
   expect(await monitor.interrupt(), monitor.describe()).toEqual({ code: 0, signal: null });
   expect(await fraud.interrupt(), fraud.describe()).toEqual({ code: 0, signal: null });
 
@@ -67,10 +83,21 @@ test('bad messages on the topic: the monitor and the fraud detector keep going, 
   });
   expect(Math.max(...monitor.lines.map((line) => line.text.length)), 'no line dumps the 1 MB value').toBeLessThan(400);
   expect(finalStatisticsBlock(monitor)).toEqual(expectedFinalBlock(statisticsOf(valid)));
-  expect(monitor.matching(new RegExp(`^👋 Processed ${valid.length} transactions and skipped ${bad.length} malformed\\.`))).toHaveLength(1);
+  expect(
+    monitor.matching(new RegExp(`^👋 Processed ${valid.length} transactions and skipped ${bad.length} malformed\\.`)),
+  ).toHaveLength(1);
 
   const alerts = valid.filter((tx) => isSuspicious(tx) !== undefined).length;
   expect(fraud.matching(/^🚨 ALERT /)).toHaveLength(alerts);
-  expect(fraud.matching(new RegExp(`^👋 Checked ${valid.length} transactions \\(${bad.length} malformed skipped\\) and raised ${alerts} alert`)), fraud.describe()).toHaveLength(1);
-  console.log(`[measured] bad input: ${messages.length} messages (${bad.length} bad: not JSON, missing fields, wrong types, 1 MB, null; 1 valid without a key): monitor ${printedTransactions(monitor).length} processed, ${skips.length} reported, statistics equal to the ${valid.length} valid ones; fraud detector ${valid.length} checked, ${bad.length} skipped`);
+  expect(
+    fraud.matching(
+      new RegExp(
+        `^👋 Checked ${valid.length} transactions \\(${bad.length} malformed skipped\\) and raised ${alerts} alert`,
+      ),
+    ),
+    fraud.describe(),
+  ).toHaveLength(1);
+  console.log(
+    `[measured] bad input: ${messages.length} messages (${bad.length} bad: not JSON, missing fields, wrong types, 1 MB, null; 1 valid without a key): monitor ${printedTransactions(monitor).length} processed, ${skips.length} reported, statistics equal to the ${valid.length} valid ones; fraud detector ${valid.length} checked, ${bad.length} skipped`,
+  );
 });

@@ -5,7 +5,12 @@ import { statisticsOf } from '../../bank/statistics.ts';
 import { partitionFor } from '../../solutions/02-keys-and-partitions/keys.ts';
 import { isSuspicious } from '../../solutions/04-multi-group-pubsub/fraud.ts';
 import { DemoProcess, waitForOutput, type Exit } from '../../workshop/demo-process.ts';
-import { expectedFinalBlock, finalStatisticsBlock, latestAssignment, printedTransactions } from './support/monitor-output.ts';
+import {
+  expectedFinalBlock,
+  finalStatisticsBlock,
+  latestAssignment,
+  printedTransactions,
+} from './support/monitor-output.ts';
 import { demoRun } from './support/demo-run.ts';
 import { unusedPort } from './support/ports.ts';
 
@@ -25,7 +30,9 @@ const ids = (child: DemoProcess) => printedTransactions(child).map((tx) => tx.tr
 const sorted = (values: Iterable<string>) => [...values].sort();
 
 describe.concurrent('the live demo, end to end', () => {
-  test('scenario 1: the simulator sends N, one monitor processes all N with exact totals', async ({ onTestFinished }) => {
+  test('scenario 1: the simulator sends N, one monitor processes all N with exact totals', async ({
+    onTestFinished,
+  }) => {
     const { ctx, topicName, start } = demoRun(onTestFinished);
     const topic = topicName('one-monitor');
     const [count, seed] = [30, 101];
@@ -33,7 +40,9 @@ describe.concurrent('the live demo, end to end', () => {
     const simulator = start('simulator', ['--topic', topic, '--count', count, '--rate', 300, '--seed', seed]);
 
     await exitsCleanly(simulator.waitForExit(), simulator);
-    expect(simulator.matching(/^✅ Sent \d+ transactions \| Latest: Account \d+ \| \$[+-]\d+\.\d\d \| \w+$/)).toHaveLength(3);
+    expect(
+      simulator.matching(/^✅ Sent \d+ transactions \| Latest: Account \d+ \| \$[+-]\d+\.\d\d \| \w+$/),
+    ).toHaveLength(3);
     expect(simulator.matching(new RegExp(`Sent ${count} transactions to ${topic}`))).toHaveLength(1);
 
     await monitor.waitForLine(new RegExp(`^\\[\\s*${count}\\] Account`));
@@ -72,9 +81,14 @@ describe.concurrent('the live demo, end to end', () => {
     await exitsCleanly(second.interrupt(), second);
 
     expect(ids(first).length + ids(second).length).toBe(count);
-    expect(sorted([...ids(first), ...ids(second)])).toEqual(sorted(generateTransactions(count, { seed }).map((tx) => tx.transaction_id)));
+    expect(sorted([...ids(first), ...ids(second)])).toEqual(
+      sorted(generateTransactions(count, { seed }).map((tx) => tx.transaction_id)),
+    );
     // each monitor saw exactly the accounts whose key lands in its own partitions
-    for (const [monitor, partitions] of [[first, mine], [second, theirs]] as const) {
+    for (const [monitor, partitions] of [
+      [first, mine],
+      [second, theirs],
+    ] as const) {
       for (const tx of printedTransactions(monitor)) expect(partitions).toContain(partitionFor(String(tx.account), 3));
     }
   });
@@ -96,55 +110,74 @@ describe.concurrent('the live demo, end to end', () => {
 
     const sent = generateTransactions(count, { seed });
     const suspicious = sent.filter((tx) => isSuspicious(tx) !== undefined);
-    expect(suspicious.length, 'the seed should give a few suspicious transactions, or the alerts prove nothing').toBeGreaterThan(0);
+    expect(
+      suspicious.length,
+      'the seed should give a few suspicious transactions, or the alerts prove nothing',
+    ).toBeGreaterThan(0);
     expect(sorted(ids(monitor))).toEqual(sorted(sent.map((tx) => tx.transaction_id)));
     const alerted = fraud.matching(/^🚨 ALERT /).map((line) => /TXN-\d+/.exec(line)![0]);
     expect(sorted(alerted)).toEqual(sorted(suspicious.map((tx) => tx.transaction_id)));
-    expect(fraud.matching(new RegExp(`Checked ${count} transactions and raised ${suspicious.length} alert`))).toHaveLength(1);
+    expect(
+      fraud.matching(new RegExp(`Checked ${count} transactions and raised ${suspicious.length} alert`)),
+    ).toHaveLength(1);
   });
 
-  test.for(['SIGINT', 'SIGTERM'] as const)('%s stops a monitor half-way, committing exactly what it processed; the restart resumes there: every transaction once', async (signal, { onTestFinished }) => {
-    const { ctx, start } = demoRun(onTestFinished);
-    const topic = await ctx.createTopic('resume', 3);
-    const group = ctx.name('resume-group');
-    const [count, seed] = [40, 404];
-    const first = start('monitor', ['--topic', topic, '--group', group]);
-    await first.waitForLine(/Partitions assigned: 0, 1, 2$/);
-    const simulator = start('simulator', ['--topic', topic, '--count', count, '--rate', 40, '--seed', seed]);
+  test.for(['SIGINT', 'SIGTERM'] as const)(
+    '%s stops a monitor half-way, committing exactly what it processed; the restart resumes there: every transaction once',
+    // three monitor starts, each a group join: 15 s on a quiet laptop, twice that beside other tests
+    { timeout: 60_000 },
+    async (signal, { onTestFinished }) => {
+      const { ctx, start } = demoRun(onTestFinished);
+      const topic = await ctx.createTopic('resume', 3);
+      const group = ctx.name('resume-group');
+      const [count, seed] = [40, 404];
+      const first = start('monitor', ['--topic', topic, '--group', group]);
+      await first.waitForLine(/Partitions assigned: 0, 1, 2$/);
+      const simulator = start('simulator', ['--topic', topic, '--count', count, '--rate', 40, '--seed', seed]);
 
-    await first.waitForLine(new RegExp(`^\\[\\s*${count / 2}\\] Account`));
-    await exitsCleanly(first.interrupt(15_000, signal), first);
-    await exitsCleanly(simulator.waitForExit(), simulator);
-    expect(ids(first).length, 'the first run should have stopped before the end').toBeLessThan(count);
+      await first.waitForLine(new RegExp(`^\\[\\s*${count / 2}\\] Account`));
+      await exitsCleanly(first.interrupt(15_000, signal), first);
+      await exitsCleanly(simulator.waitForExit(), simulator);
+      expect(ids(first).length, 'the first run should have stopped before the end').toBeLessThan(count);
 
-    // what the first run processed, as positions on the topic, against what its group committed
-    const position = new Map((await ctx.readAll(topic)).map((m) => [decodeTransaction(m.value).transaction_id, m]));
-    const processedUpTo = new Map<number, number>();
-    for (const id of ids(first)) {
-      const { partition, offset } = position.get(id)!;
-      processedUpTo.set(partition, Math.max(processedUpTo.get(partition) ?? 0, Number(offset) + 1));
-    }
-    const committed = await ctx.committedOffsets(group, topic);
-    for (let partition = 0; partition < 3; partition++) {
-      expect(Math.max(committed.get(partition) ?? 0, 0), `partition ${partition}: the commit should be one past the last message processed`).toBe(processedUpTo.get(partition) ?? 0);
-    }
+      // what the first run processed, as positions on the topic, against what its group committed
+      const position = new Map((await ctx.readAll(topic)).map((m) => [decodeTransaction(m.value).transaction_id, m]));
+      const processedUpTo = new Map<number, number>();
+      for (const id of ids(first)) {
+        const { partition, offset } = position.get(id)!;
+        processedUpTo.set(partition, Math.max(processedUpTo.get(partition) ?? 0, Number(offset) + 1));
+      }
+      const committed = await ctx.committedOffsets(group, topic);
+      for (let partition = 0; partition < 3; partition++) {
+        expect(
+          Math.max(committed.get(partition) ?? 0, 0),
+          `partition ${partition}: the commit should be one past the last message processed`,
+        ).toBe(processedUpTo.get(partition) ?? 0);
+      }
 
-    const second = start('monitor', ['--topic', topic, '--group', group]);
-    await waitForOutput([second], () => (new Set([...ids(first), ...ids(second)]).size >= count ? true : undefined), {
-      expected: `the restarted monitor to print the rest of the ${count} transactions`,
-    });
-    await exitsCleanly(second.interrupt(), second);
+      const second = start('monitor', ['--topic', topic, '--group', group]);
+      await waitForOutput([second], () => (new Set([...ids(first), ...ids(second)]).size >= count ? true : undefined), {
+        expected: `the restarted monitor to print the rest of the ${count} transactions`,
+      });
+      await exitsCleanly(second.interrupt(), second);
 
-    expect(ids(first).length + ids(second).length).toBe(count);
-    expect(sorted([...ids(first), ...ids(second)])).toEqual(sorted(generateTransactions(count, { seed }).map((tx) => tx.transaction_id)));
-    expect(second.matching(/Consumer lag: /).at(-1)).toMatch(/Consumer lag: 0 messages behind/);
-    const sum = (offsets: Iterable<number>) => [...offsets].reduce((total, n) => total + Math.max(n, 0), 0);
-    console.log(`[measured] ${signal} to a monitor: processed ${ids(first).length} of ${count}, committed ${sum(committed.values())} (per partition ${[0, 1, 2].map((p) => `${committed.get(p) ?? 0}/${processedUpTo.get(p) ?? 0}`).join(', ')}); the restart processed the other ${ids(second).length}, ${ids(first).length + ids(second).length - count} twice`);
-  });
+      expect(ids(first).length + ids(second).length).toBe(count);
+      expect(sorted([...ids(first), ...ids(second)])).toEqual(
+        sorted(generateTransactions(count, { seed }).map((tx) => tx.transaction_id)),
+      );
+      expect(second.matching(/Consumer lag: /).at(-1)).toMatch(/Consumer lag: 0 messages behind/);
+      const sum = (offsets: Iterable<number>) => [...offsets].reduce((total, n) => total + Math.max(n, 0), 0);
+      console.log(
+        `[measured] ${signal} to a monitor: processed ${ids(first).length} of ${count}, committed ${sum(committed.values())} (per partition ${[0, 1, 2].map((p) => `${committed.get(p) ?? 0}/${processedUpTo.get(p) ?? 0}`).join(', ')}); the restart processed the other ${ids(second).length}, ${ids(first).length + ids(second).length - count} twice`,
+      );
+    },
+  );
 });
 
 describe.concurrent('Ctrl+C', () => {
-  test('stops the simulator cleanly: sends in flight are flushed, and the summary counts what is on the topic', async ({ onTestFinished }) => {
+  test('stops the simulator cleanly: sends in flight are flushed, and the summary counts what is on the topic', async ({
+    onTestFinished,
+  }) => {
     const { ctx, topicName, start } = demoRun(onTestFinished);
     const topic = topicName('interrupted');
     const simulator = start('simulator', ['--topic', topic, '--rate', 500]);
@@ -157,7 +190,9 @@ describe.concurrent('Ctrl+C', () => {
     expect(sent).toBeGreaterThanOrEqual(50);
     const onTopic = [...(await ctx.endOffsets(topic)).values()].reduce((sum, end) => sum + end, 0);
     expect(onTopic).toBe(sent);
-    console.log(`[measured] SIGINT to the simulator at 500/s: exit 0, its summary says ${sent} sent, the topic holds ${onTopic}`);
+    console.log(
+      `[measured] SIGINT to the simulator at 500/s: exit 0, its summary says ${sent} sent, the topic holds ${onTopic}`,
+    );
   });
 });
 
@@ -186,6 +221,10 @@ describe.concurrent('the demo programs fail with one clear line', () => {
     const { ctx, start } = demoRun(onTestFinished);
     const child = start(program, ['--topic', await ctx.createTopic('stub', 3)], { solution: false });
     expect((await child.waitForExit()).code).toBe(1);
-    expect(child.stderr.trim()).toMatch(new RegExp(`^❌ your ${file} is not done yet: lesson-\\d\\d step \\d+: .+ — run with --solution to see the reference$`));
+    expect(child.stderr.trim()).toMatch(
+      new RegExp(
+        `^❌ your ${file} is not done yet: lesson-\\d\\d step \\d+: .+ — run with --solution to see the reference$`,
+      ),
+    );
   });
 });

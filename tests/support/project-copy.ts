@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { listLessons, MANIFEST_FILE, type ManifestEntry } from '../../workshop/lessons.ts';
 import { PROJECT_ROOT } from '../../workshop/paths.ts';
 
 /**
@@ -10,7 +11,10 @@ import { PROJECT_ROOT } from '../../workshop/paths.ts';
  */
 export function copyProject(): { root: string; remove(): void } {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'workshop-copy-'));
-  const listed = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+  const listed = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+  });
   if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr}`);
   for (const file of listed.stdout.split('\0').filter(Boolean)) {
     if (!fs.existsSync(path.join(PROJECT_ROOT, file))) continue; // deleted but not yet committed
@@ -26,25 +30,49 @@ export function copyProject(): { root: string; remove(): void } {
  * the next begin. When the workshop has only one lesson, the next is a renamed twin of it.
  */
 export function ensureNextLesson(root: string, slug: string): string {
-  const lessons = fs.readdirSync(path.join(root, 'lessons')).filter((name) => /^\d{2}-/.test(name)).sort();
-  const following = lessons[lessons.indexOf(slug) + 1];
-  if (following) return following;
+  const lessons = listLessons(root);
+  const index = lessons.findIndex((lesson) => lesson.folder === slug);
+  const following = lessons[index + 1];
+  if (following) return following.folder;
   const number = String(Number(slug.slice(0, 2)) + 1).padStart(2, '0');
   const twin = `${number}-${slug.slice(3)}-again`;
-  const rename = (text: string) => text.replaceAll(slug, twin).replaceAll(`lesson-${slug.slice(0, 2)}`, `lesson-${number}`);
-  for (const dir of ['lessons', 'solutions']) fs.cpSync(path.join(root, dir, slug), path.join(root, dir, twin), { recursive: true });
+  const rename = (text: string) =>
+    text.replaceAll(slug, twin).replaceAll(`lesson-${slug.slice(0, 2)}`, `lesson-${number}`);
+  for (const dir of ['lessons', 'solutions'])
+    fs.cpSync(path.join(root, dir, slug), path.join(root, dir, twin), { recursive: true });
   const readme = path.join(root, 'lessons', twin, 'README.md');
-  if (fs.existsSync(readme)) fs.writeFileSync(readme, rename(fs.readFileSync(readme, 'utf8')).replace(/^# Lesson \d+: (.*)$/m, `# Lesson ${number}: $1, again`));
+  if (fs.existsSync(readme))
+    fs.writeFileSync(
+      readme,
+      rename(fs.readFileSync(readme, 'utf8')).replace(/^# Lesson \d+: (.*)$/m, `# Lesson ${number}: $1, again`),
+    );
   const check = fs.readFileSync(path.join(root, 'checks', `${slug}.check.ts`), 'utf8');
   fs.writeFileSync(path.join(root, 'checks', `${twin}.check.ts`), rename(check));
+  const manifestFile = path.join(root, MANIFEST_FILE);
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as { lessons: ManifestEntry[] };
+  const original = lessons[index]!;
+  manifest.lessons.push({
+    id: `lesson-${number}`,
+    folder: twin,
+    title: `${original.title}, again`,
+    files: original.files,
+    needs: original.needs,
+    live: original.live,
+    hints: original.hints,
+  });
+  fs.writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
   return twin;
 }
 
 /** A CLI running in the background, with everything it printed so far. */
-export function startCli(root: string, args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
+export function startCli(
+  root: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): { child: ChildProcess; output: () => string } {
   const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   return { child, output: () => output };
 }

@@ -14,20 +14,30 @@ export interface CliRun {
  * child process in `cwd` (this project, or a copy of it), and collects what it printed. A run
  * still going after `killAfterMs` is killed, so a hang fails the test instead of stalling the suite.
  */
-export function runWorkshopCli(script: string, args: string[], env: NodeJS.ProcessEnv, killAfterMs = 30_000, cwd = PROJECT_ROOT): Promise<CliRun> {
+export function runWorkshopCli(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  killAfterMs = 30_000,
+  cwd = PROJECT_ROOT,
+): Promise<CliRun> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['workshop/cli/launch.mjs', script, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['workshop/cli/launch.mjs', script, ...args], {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk;
-      output += chunk;
+      stdout += chunk.toString();
+      output += chunk.toString();
     });
     child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk;
-      output += chunk;
+      stderr += chunk.toString();
+      output += chunk.toString();
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
     child.once('error', reject);

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import inspector from 'node:inspector';
+import path from 'node:path';
 import { Kafka } from 'kafkajs';
 import { createTransactionGenerator } from '../../bank/generator.ts';
 import { DEFAULT_PARTITIONS, DEFAULT_RATE } from '../../demo/defaults.ts';
@@ -6,6 +9,8 @@ import { TransactionProducer } from '../../solutions/01-producer-basics/producer
 import { keyFor } from '../../solutions/02-keys-and-partitions/keys.ts';
 import { kafkaConfig } from '../config.ts';
 import { DemoProcess, waitForOutput } from '../demo-process.ts';
+import { percentile } from './measure.ts';
+import { deleteTopicsQuietly } from '../platform/topic-deletion.ts';
 
 export interface DemoLatency {
   /** Transactions per second the stream was sent at. */
@@ -27,18 +32,31 @@ const RUNS = [
  * prints its line. The sending side is the simulator's own loop and modules, run in this
  * process so that both ends are timed by one clock.
  */
-export async function measureDemoLatency(brokers: string[]): Promise<DemoLatency[]> {
+export async function measureDemoLatency(
+  brokers: string[],
+  options: { profileDir?: string } = {},
+): Promise<DemoLatency[]> {
   const results: DemoLatency[] = [];
-  for (const run of RUNS) results.push(await measureAt(brokers, run.rate, Math.round(run.rate * run.seconds)));
+  for (const run of RUNS)
+    results.push(await measureAt(brokers, run.rate, Math.round(run.rate * run.seconds), options.profileDir));
   return results;
 }
 
-async function measureAt(brokers: string[], rate: number, count: number): Promise<DemoLatency> {
+async function measureAt(brokers: string[], rate: number, count: number, profileDir?: string): Promise<DemoLatency> {
   const suffix = `${rate}-${Date.now().toString(36)}`;
   const topic = `bench-demo-latency-${suffix}`;
   const admin = new Kafka(kafkaConfig(`bench-admin-${suffix}`, brokers)).admin();
   await admin.connect();
-  const monitor = new DemoProcess('monitor', ['--topic', topic, '--group', `bench-monitor-${suffix}`, '--solution'], brokers);
+  const monitor = new DemoProcess(
+    'monitor',
+    ['--topic', topic, '--group', `bench-monitor-${suffix}`, '--solution'],
+    brokers,
+    // where its time goes, for Chrome's DevTools (Performance) or speedscope: one .cpuprofile per
+    // thread, the main one the largest (the other is the TypeScript loader's)
+    profileDir
+      ? { nodeOptions: ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, `monitor-${rate}-msg-s`)}`] }
+      : {},
+  );
   const producer = new TransactionProducer(kafkaConfig(`bench-producer-${suffix}`, brokers), topic);
   try {
     await admin.createTopics({ topics: [{ topic, numPartitions: DEFAULT_PARTITIONS }], waitForLeaders: true });
@@ -46,6 +64,7 @@ async function measureAt(brokers: string[], rate: number, count: number): Promis
     await producer.connect();
 
     const sentAt = new Map<string, number>();
+    const profiler = profileDir ? await startProfiling() : undefined;
     await streamTransactions({
       rate,
       count,
@@ -71,25 +90,45 @@ async function measureAt(brokers: string[], rate: number, count: number): Promis
       },
       { expected: `the monitor to print all ${count} transactions`, timeoutMs: 60_000 },
     );
+    await profiler?.stop(path.join(profileDir!, `sender-${rate}-msg-s.cpuprofile`));
     await monitor.interrupt();
 
     const latencies = [...sentAt].map(([id, sent]) => printedAt.get(id)! - sent).sort((a, b) => a - b);
-    return { rate, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), messages: latencies.length };
+    return { rate, p50Ms: percentileMs(latencies, 50), p99Ms: percentileMs(latencies, 99), messages: latencies.length };
   } finally {
     monitor.kill();
     await producer.close().catch(() => undefined);
-    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await deleteTopicsQuietly(admin, [topic]);
     await admin.disconnect();
   }
 }
 
-/** Nearest-rank percentile of sorted values, rounded to 0.1 ms. */
-function percentile(sorted: readonly number[], p: number): number {
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return Math.round(sorted[rank - 1]! * 10) / 10;
+/** This process's CPU profile, from now until stop(file), through Node's inspector. */
+async function startProfiling(): Promise<{ stop(file: string): Promise<void> }> {
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return {
+    async stop(file) {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      session.disconnect();
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, JSON.stringify(profile));
+    },
+  };
 }
 
+/** Rounded to 0.1 ms. */
+const percentileMs = (sorted: readonly number[], p: number) => Math.round(percentile(sorted, p) * 10) / 10;
+
 export function formatDemoLatency(results: readonly DemoLatency[]): string {
-  const rows = results.map((r) => `| live demo: produce → monitor print at ${r.rate} msg/s | ${r.messages} | ${r.p50Ms} ms | ${r.p99Ms} ms |`);
+  const rows = results.map(
+    (r) => `| live demo: produce → monitor print at ${r.rate} msg/s | ${r.messages} | ${r.p50Ms} ms | ${r.p99Ms} ms |`,
+  );
   return ['| what | messages | p50 | p99 |', '| --- | ---: | ---: | ---: |', ...rows].join('\n');
 }

@@ -12,6 +12,8 @@ import { kafkaConfig } from '../config.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 import { isTodoError } from '../todo.ts';
 import { median } from './measure.ts';
+import { waitFor } from '../wait.ts';
+import { deleteTopicsQuietly } from '../platform/topic-deletion.ts';
 
 /** One line of the throughput table. */
 export interface ThroughputRow {
@@ -70,12 +72,22 @@ export async function measureThroughput(brokers: string[], options: ThroughputOp
   const learner = await importSender('lessons');
   const learnerProblem = learner.problem ?? (await notReady(learner.FastSender, brokers));
   const senderRow = (name: string, Sender: SenderClass | undefined, problem: string | undefined, count: number): Row =>
-    problem || !Sender ? { name, status: problem ?? 'not exported' } : { name, measure: () => kafkajsRate(Sender, brokers, topics, payload, count) };
+    problem || !Sender
+      ? { name, status: problem ?? 'not exported' }
+      : { name, measure: () => kafkajsRate(Sender, brokers, topics, payload, count) };
   const rows: Row[] = [
-    senderRow(`kafkajs, one awaited send per message (${Math.min(NAIVE_MESSAGES, messages).toLocaleString('en-US')} messages)`, solution.OneByOneSender, solution.problem, Math.min(NAIVE_MESSAGES, messages)),
+    senderRow(
+      `kafkajs, one awaited send per message (${Math.min(NAIVE_MESSAGES, messages).toLocaleString('en-US')} messages)`,
+      solution.OneByOneSender,
+      solution.problem,
+      Math.min(NAIVE_MESSAGES, messages),
+    ),
     senderRow('kafkajs, tuned (solutions/07 FastSender)', solution.FastSender, solution.problem, messages),
     senderRow('kafkajs, yours (lessons/07 FastSender)', learner.FastSender, learnerProblem, messages),
-    { name: `Java ProducerPerformance (Kafka ${KAFKA_VERSION})`, ...(await javaRow(brokers, topics, payload, messages, log)) },
+    {
+      name: `Java ProducerPerformance (Kafka ${KAFKA_VERSION})`,
+      ...(await javaRow(brokers, topics, payload, messages, log)),
+    },
   ];
 
   const rates = new Map<number, number[]>();
@@ -97,7 +109,11 @@ export async function measureThroughput(brokers: string[], options: ThroughputOp
   } finally {
     await topics.deleteAll();
   }
-  const measured = rows.map((row, index) => ({ name: row.name, messagesPerSecond: row.status ? NaN : median(rates.get(index) ?? [NaN]), ...(row.status ? { status: row.status } : {}) }));
+  const measured = rows.map((row, index) => ({
+    name: row.name,
+    messagesPerSecond: row.status ? NaN : median(rates.get(index) ?? [NaN]),
+    ...(row.status ? { status: row.status } : {}),
+  }));
   const java = measured[3]!.messagesPerSecond;
   return measured.map((row) => ({ ...row, ratioToJava: row.messagesPerSecond / java }));
 }
@@ -109,11 +125,16 @@ export function formatThroughputTable(rows: readonly ThroughputRow[]): string {
   return [
     '| producer | messages/s | vs Java |',
     '| --- | ---: | ---: |',
-    ...rows.map((row) => `| ${row.name} | ${row.status ?? number(row.messagesPerSecond)} | ${row.status ? '–' : ratio(row.ratioToJava)} |`),
+    ...rows.map(
+      (row) =>
+        `| ${row.name} | ${row.status ?? number(row.messagesPerSecond)} | ${row.status ? '–' : ratio(row.ratioToJava)} |`,
+    ),
   ].join('\n');
 }
 
-async function importSender(folder: 'lessons' | 'solutions'): Promise<{ FastSender?: SenderClass; OneByOneSender?: SenderClass; problem?: string }> {
+async function importSender(
+  folder: 'lessons' | 'solutions',
+): Promise<{ FastSender?: SenderClass; OneByOneSender?: SenderClass; problem?: string }> {
   const file = path.join(PROJECT_ROOT, folder, LESSON, 'producer.ts');
   if (!fs.existsSync(file)) return { problem: `${folder}/${LESSON}/producer.ts is missing` };
   try {
@@ -144,7 +165,13 @@ function statusOf(error: unknown): string {
  * Timed the way ProducerPerformance times itself: from before the first connection to the last
  * acknowledgement, so both sides pay for connecting, fetching metadata and warming up their JIT.
  */
-async function kafkajsRate(Sender: SenderClass, brokers: string[], topics: TopicFactory, payload: Buffer, count: number): Promise<number> {
+async function kafkajsRate(
+  Sender: SenderClass,
+  brokers: string[],
+  topics: TopicFactory,
+  payload: Buffer,
+  count: number,
+): Promise<number> {
   const topic = await topics.create();
   const messages = keyed(payload, count);
   const sender = new Sender(kafkaConfig(`bench-${randomBytes(3).toString('hex')}`, brokers), topic);
@@ -163,9 +190,16 @@ function keyed(payload: Buffer, count: number): Array<{ key: string; value: Buff
   return Array.from({ length: count }, (_, i) => ({ key: String(1000 + (i % 1000)), value: payload }));
 }
 
-async function javaRow(brokers: string[], topics: TopicFactory, payload: Buffer, messages: number, log: (line: string) => void): Promise<Omit<Row, 'name'>> {
+async function javaRow(
+  brokers: string[],
+  topics: TopicFactory,
+  payload: Buffer,
+  messages: number,
+  log: (line: string) => void,
+): Promise<Omit<Row, 'name'>> {
   const java = installedJavaMajorVersion();
-  if (java === undefined || java < 17) return { status: java === undefined ? 'needs Java 17+ (none found)' : `needs Java 17+ (found ${java})` };
+  if (java === undefined || java < 17)
+    return { status: java === undefined ? 'needs Java 17+ (none found)' : `needs Java 17+ (found ${java})` };
   const jars = await ensureKafkaJars(log);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-bench-'));
   const payloadFile = path.join(dir, 'payload.txt');
@@ -173,9 +207,22 @@ async function javaRow(brokers: string[], topics: TopicFactory, payload: Buffer,
   return {
     measure: async () => {
       const topic = await topics.create();
-      const output = await runJava(
-        ['-cp', path.join(jars, '*'), JAVA_TOOL, '--topic', topic, '--num-records', String(messages), '--payload-file', payloadFile, '--throughput', '-1', '--producer-props', `bootstrap.servers=${brokers.join(',')}`, 'acks=all'],
-      );
+      const output = await runJava([
+        '-cp',
+        path.join(jars, '*'),
+        JAVA_TOOL,
+        '--topic',
+        topic,
+        '--num-records',
+        String(messages),
+        '--payload-file',
+        payloadFile,
+        '--throughput',
+        '-1',
+        '--producer-props',
+        `bootstrap.servers=${brokers.join(',')}`,
+        'acks=all',
+      ]);
       return parseProducerPerformance(output);
     },
   };
@@ -185,7 +232,10 @@ async function javaRow(brokers: string[], topics: TopicFactory, payload: Buffer,
 export function parseProducerPerformance(output: string): number {
   const lines = output.split(/\r?\n/).filter((line) => / records sent, [\d.]+ records\/sec/.test(line));
   const last = lines[lines.length - 1];
-  if (!last) throw new Error(`ProducerPerformance printed no result: ${output.trim().split('\n').slice(-2).join(' / ').slice(0, 200)}`);
+  if (!last)
+    throw new Error(
+      `ProducerPerformance printed no result: ${output.trim().split('\n').slice(-2).join(' / ').slice(0, 200)}`,
+    );
   return Number(/ records sent, ([\d.]+) records\/sec/.exec(last)![1]);
 }
 
@@ -193,10 +243,18 @@ function runJava(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(javaCommand(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`ProducerPerformance exited ${code}: ${output.trim().split('\n').slice(-3).join(' / ').slice(0, 300)}`))));
+    child.once('close', (code) =>
+      code === 0
+        ? resolve(output)
+        : reject(
+            new Error(
+              `ProducerPerformance exited ${code}: ${output.trim().split('\n').slice(-3).join(' / ').slice(0, 300)}`,
+            ),
+          ),
+    );
   });
 }
 
@@ -215,17 +273,16 @@ class TopicFactory {
     this.created.push(topic);
     await this.admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }] });
     // on KRaft a new topic takes writes a moment after it is created: wait until every partition answers
-    for (let tries = 0; ; tries++) {
-      const partitions = await this.admin.fetchTopicOffsets(topic).catch(() => []);
-      if (partitions.length === PARTITIONS) return topic;
-      if (tries >= 100) throw new Error(`topic ${topic} got no leaders`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    return waitFor(
+      async () =>
+        (await this.admin.fetchTopicOffsets(topic).catch(() => [])).length === PARTITIONS ? topic : undefined,
+      { timeoutMs: 5000, expected: `leaders for every partition of ${topic}` },
+    );
   }
 
   async deleteAll(): Promise<void> {
     if (this.created.length === 0) return;
-    await this.admin.deleteTopics({ topics: this.created }).catch(() => undefined);
+    await deleteTopicsQuietly(this.admin, this.created);
     await this.admin.disconnect();
   }
 }

@@ -3,10 +3,22 @@ import path from 'node:path';
 import { Kafka } from 'kafkajs';
 import { kafkaConfig } from '../config.ts';
 import { ensureKafkaJars } from './jars.ts';
-import { BrokerStartError, logTail, newClusterId, prepareBrokerDir, spawnBroker, waitUntilReady, type JvmBrokerLayout } from './jvm-broker.ts';
-import { isAlive, stopProcess } from './process.ts';
+import {
+  BrokerStartError,
+  logTail,
+  newClusterId,
+  prepareBrokerDir,
+  spawnBroker,
+  stopFileOf,
+  waitUntilReady,
+  type JvmBrokerLayout,
+} from './jvm-broker.ts';
+import type { Lifetime } from './jvm-marker.ts';
+import { isRecordedProcess, readPidFile, writePidFile } from './pid-file.ts';
+import { isAlive, killedNotice, killProcess, stopProcess } from './process.ts';
 import { portIsOpen, probeKafka } from './probe.ts';
 import { CLUSTER_SETTINGS } from './settings.ts';
+import { pause } from '../wait.ts';
 
 /**
  * A Kafka cluster of JVMs on loopback: one controller that keeps the metadata (who leads which
@@ -41,13 +53,13 @@ export interface NodeStatus {
 
 export class JvmCluster {
   readonly nodes: readonly ClusterNode[];
-  /** Attached children die with this process (tests); detached ones outlive it (npm run kafka). */
+  /** Ephemeral nodes die with this process (checks, tests); persistent ones outlive it (npm run kafka). */
   private readonly children = new Map<number, () => void>();
 
   constructor(
     readonly dir: string,
     ports: ClusterPorts,
-    private readonly detached: boolean,
+    readonly lifetime: Lifetime,
   ) {
     const voters = `${CONTROLLER_ID}@127.0.0.1:${ports.controllerPort}`;
     const node = (id: number, role: ClusterNode['role'], port: number): ClusterNode => {
@@ -64,14 +76,22 @@ export class JvmCluster {
           controllerPort: ports.controllerPort,
           quorumVoters: voters,
           // four JVMs share a laptop: small heaps, and the quick C1 compiler only, which halves the cold start
-          jvmOptions: ['-Xms128m', role === 'controller' ? '-Xmx256m' : '-Xmx512m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'],
+          jvmOptions: [
+            '-Xms128m',
+            role === 'controller' ? '-Xmx256m' : '-Xmx512m',
+            '-XX:+UseSerialGC',
+            '-XX:TieredStopAtLevel=1',
+          ],
           extraSettings: CLUSTER_SETTINGS,
         },
         logFile: path.join(nodeDir, 'kafka.log'),
         pidFile: path.join(nodeDir, 'node.pid'),
       };
     };
-    this.nodes = [node(CONTROLLER_ID, 'controller', ports.controllerPort), ...ports.brokerPorts.map((port, i) => node(i + 1, 'broker', port))];
+    this.nodes = [
+      node(CONTROLLER_ID, 'controller', ports.controllerPort),
+      ...ports.brokerPorts.map((port, i) => node(i + 1, 'broker', port)),
+    ];
   }
 
   get brokerNodes(): ClusterNode[] {
@@ -89,18 +109,14 @@ export class JvmCluster {
     return found;
   }
 
+  /** The node's pid, unless its pid file is stale (that process is gone, or the pid now belongs to another). */
   pidOf(node: ClusterNode): number | undefined {
-    try {
-      const pid = Number(fs.readFileSync(node.pidFile, 'utf8').trim());
-      return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-    } catch {
-      return undefined;
-    }
+    const recorded = readPidFile(node.pidFile);
+    return recorded && isRecordedProcess(recorded) ? recorded.pid : undefined;
   }
 
   isRunning(node: ClusterNode): boolean {
-    const pid = this.pidOf(node);
-    return pid !== undefined && isAlive(pid);
+    return this.pidOf(node) !== undefined;
   }
 
   /** Starts every node that is not running, and resolves once all brokers have registered. */
@@ -127,17 +143,21 @@ export class JvmCluster {
   async kill(id: number): Promise<void> {
     const node = this.node(id);
     const pid = this.pidOf(node);
-    if (pid === undefined || !isAlive(pid)) return;
-    process.kill(pid, 'SIGKILL');
-    while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 20));
+    if (pid !== undefined) await killProcess(pid);
     this.forget(node);
   }
 
-  /** A clean shutdown: brokers first (they hand over leadership through the controller), then the controller. */
-  async stop(): Promise<void> {
+  /**
+   * A clean shutdown: brokers first (they hand over leadership through the controller), then the
+   * controller. A node that does not stop within `graceMs` is killed, and `log` says so.
+   */
+  async stop(log: (line: string) => void = () => undefined, graceMs = 20_000): Promise<void> {
     const stopNode = async (node: ClusterNode) => {
       const pid = this.pidOf(node);
-      if (pid !== undefined) await stopProcess(pid);
+      if (pid !== undefined) {
+        if ((await stopProcess(pid, { graceMs, stopFile: stopFileOf(node.layout) })) === 'killed')
+          log(killedNotice(`Cluster ${node.role} ${node.id}`, pid, graceMs));
+      }
       this.forget(node);
     };
     await Promise.all(this.brokerNodes.map(stopNode));
@@ -149,14 +169,15 @@ export class JvmCluster {
       this.nodes.map(async (node) => {
         const pid = this.pidOf(node);
         const alive = pid !== undefined && isAlive(pid);
-        const answering = node.role === 'broker' ? (await probeKafka([node.address], 2000)).ok : await portIsOpen(node.address);
+        const answering =
+          node.role === 'broker' ? (await probeKafka([node.address], 2000)).ok : await portIsOpen(node.address);
         return { node, pid, alive, answering };
       }),
     );
   }
 
   /** Polls until every broker is registered with the controller, so a topic with one replica per broker can be created. */
-  async waitUntilWhole(timeoutMs = 60_000): Promise<void> {
+  async waitUntilWhole(timeoutMs = 120_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (const node of this.brokerNodes) {
       const pid = this.pidOf(node);
@@ -171,13 +192,18 @@ export class JvmCluster {
         registered = (await admin.describeCluster().catch(() => ({ brokers: [] }))).brokers.length;
         if (registered === this.brokerNodes.length) return;
         const dead = this.nodes.find((n) => !this.isRunning(n));
-        if (dead) throw new BrokerStartError(`cluster node ${dead.id} exited during start-up. The end of ${dead.logFile}:\n${logTail(dead.logFile)}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        if (dead)
+          throw new BrokerStartError(
+            `cluster node ${dead.id} exited during start-up. The end of ${dead.logFile}:\n${logTail(dead.logFile)}`,
+          );
+        await pause(100);
       }
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
-    throw new BrokerStartError(`only ${registered} of ${this.brokerNodes.length} brokers joined the cluster within ${timeoutMs / 1000} s; see the kafka.log files in ${this.dir}`);
+    throw new BrokerStartError(
+      `only ${registered} of ${this.brokerNodes.length} brokers joined the cluster within ${timeoutMs / 1000} s; see the kafka.log files in ${this.dir}`,
+    );
   }
 
   /**
@@ -201,8 +227,11 @@ export class JvmCluster {
             .then((leaders) => leaders && admin.fetchTopicOffsets(topic).then(() => true))
             .catch((error: unknown) => void (last = error instanceof Error ? error.message : String(error)));
           if (known) break;
-          if (Date.now() > deadline) throw new BrokerStartError(`broker ${node.id} did not learn of topic ${topic} within ${timeoutMs / 1000} s (${last})`);
-          await new Promise((resolve) => setTimeout(resolve, 100));
+          if (Date.now() > deadline)
+            throw new BrokerStartError(
+              `broker ${node.id} did not learn of topic ${topic} within ${timeoutMs / 1000} s (${last})`,
+            );
+          await pause(100);
         }
       } finally {
         await admin.disconnect().catch(() => undefined);
@@ -211,10 +240,15 @@ export class JvmCluster {
   }
 
   private async launch(node: ClusterNode, jarsDir: string): Promise<void> {
-    const child = spawnBroker(node.layout, jarsDir, { detached: this.detached, logFile: node.logFile });
+    const child = spawnBroker(node.layout, jarsDir, {
+      lifetime: this.lifetime,
+      logFile: node.logFile,
+      // a throw-away cluster's nodes delete the whole cluster folder when their owner is gone
+      root: this.dir,
+    });
     const pid = child.pid!;
-    fs.writeFileSync(node.pidFile, `${pid}\n`);
-    if (!this.detached) {
+    writePidFile(node.pidFile, pid);
+    if (this.lifetime === 'ephemeral') {
       // a test run that is interrupted must not leave JVMs behind
       const killOnExit = () => child.kill('SIGKILL');
       process.once('exit', killOnExit);
@@ -226,9 +260,13 @@ export class JvmCluster {
   private async waitForPort(node: ClusterNode, pid: number, timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!(await portIsOpen(node.address))) {
-      if (!isAlive(pid)) throw new BrokerStartError(`the Kafka controller exited during start-up. The end of ${node.logFile}:\n${logTail(node.logFile)}`);
-      if (Date.now() > deadline) throw new BrokerStartError(`the Kafka controller did not open ${node.address} within ${timeoutMs / 1000} s`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      if (!isAlive(pid))
+        throw new BrokerStartError(
+          `the Kafka controller exited during start-up. The end of ${node.logFile}:\n${logTail(node.logFile)}`,
+        );
+      if (Date.now() > deadline)
+        throw new BrokerStartError(`the Kafka controller did not open ${node.address} within ${timeoutMs / 1000} s`);
+      await pause(100);
     }
   }
 

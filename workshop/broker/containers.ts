@@ -7,7 +7,11 @@ import { KAFKA_IMAGE } from './version.ts';
 export class LoopbackContainer extends GenericContainer {
   withLoopbackPort(port: number): this {
     this.withExposedPorts({ container: port, host: port });
-    this.hostConfig.PortBindings = { ...this.hostConfig.PortBindings, [`${port}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: String(port) }] };
+    const bindings: unknown = this.hostConfig.PortBindings;
+    this.hostConfig.PortBindings = {
+      ...(bindings as Record<string, unknown>),
+      [`${port}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: String(port) }],
+    };
     return this;
   }
 

@@ -1,7 +1,8 @@
 import { brokersFromEnv } from '../config.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 import { dockerEngineAnswers, composeUpKafka } from './docker.ts';
-import { installedJavaMajorVersion } from './java.ts';
+import { cachedJarsDir } from './jars.ts';
+import { installedJavaMajorVersion, mavenIsInstalled } from './java.ts';
 import { probeKafka, type ProbeResult } from './probe.ts';
 import { MINIMUM_JAVA, startLocalBroker } from './local-broker.ts';
 import { startEphemeralJvmBroker } from './ephemeral-broker.ts';
@@ -24,6 +25,8 @@ export interface MachineFacts {
   kafkaAnswers(brokers: string[]): Promise<ProbeResult>;
   dockerEngine(): Promise<boolean>;
   javaMajorVersion(): number | undefined;
+  /** The Kafka jars are cached or in KAFKA_HOME, or Maven is there to download them. */
+  kafkaJarsObtainable(): boolean;
 }
 
 export const realMachine: MachineFacts = {
@@ -31,6 +34,7 @@ export const realMachine: MachineFacts = {
   kafkaAnswers: (brokers) => probeKafka(brokers),
   dockerEngine: () => dockerEngineAnswers(),
   javaMajorVersion: () => installedJavaMajorVersion(),
+  kafkaJarsObtainable: () => cachedJarsDir() !== undefined || mavenIsInstalled(),
 };
 
 /**
@@ -45,20 +49,29 @@ export async function chooseBroker(machine: MachineFacts): Promise<BrokerPlan> {
     if (probe.ok) return { kind: 'use', brokers: fromEnv, source: 'KAFKA_BROKERS' };
     // the broker is there; the login is wrong: one line that says so, and nothing about starting brokers
     if (probe.authFailed) throw new NoBrokerError(probe.reason);
-    throw new NoBrokerError(`KAFKA_BROKERS is set to ${fromEnv.join(',')}, but ${probe.reason}. Start that broker, or unset KAFKA_BROKERS.`);
+    throw new NoBrokerError(
+      `KAFKA_BROKERS is set to ${fromEnv.join(',')}, but ${probe.reason}. Start that broker, or unset KAFKA_BROKERS.`,
+    );
   }
   const local = await machine.kafkaAnswers([DEFAULT_BROKER]);
   if (local.ok) return { kind: 'use', brokers: [DEFAULT_BROKER], source: 'localhost' };
 
   if (await machine.dockerEngine()) return { kind: 'start-docker' };
   const java = machine.javaMajorVersion();
-  if (java !== undefined && java >= MINIMUM_JAVA) return { kind: 'start-jvm' };
+  const javaIsNew = java !== undefined && java >= MINIMUM_JAVA;
+  // the first Java start downloads Kafka with Maven: without it (and no jars yet) that start could only fail
+  const jars = javaIsNew && machine.kafkaJarsObtainable();
+  if (jars) return { kind: 'start-jvm' };
   return {
     kind: 'none',
     why: [
       `nothing answers on ${DEFAULT_BROKER}`,
       'no Docker engine answers',
-      java === undefined ? 'Java is not installed' : `Java ${java} is older than ${MINIMUM_JAVA}`,
+      java === undefined
+        ? 'Java is not installed'
+        : javaIsNew
+          ? `Java ${java} is here, but Maven is not, and it must download Apache Kafka once (or set KAFKA_HOME to an unpacked Kafka)`
+          : `Java ${java} is older than ${MINIMUM_JAVA}`,
     ],
   };
 }
@@ -105,7 +118,9 @@ export async function findOrStartBroker(
         log('No broker is running: starting a throw-away JVM broker for the tests.');
         return startEphemeralJvmBroker(log);
       }
-      log('No broker is running: starting the workshop broker with Java (it keeps running; npm run kafka:stop stops it).');
+      log(
+        'No broker is running: starting the workshop broker with Java (it keeps running; npm run kafka:stop stops it).',
+      );
       await startLocalBroker(log);
       return { brokers: [DEFAULT_BROKER] };
     case 'none':

@@ -27,6 +27,10 @@ export function mavenCommand(): string {
 }
 
 export function mavenIsInstalled(env: NodeJS.ProcessEnv = process.env): boolean {
-  const result = spawnSync(mavenCommand(), ['--version'], { env, timeout: 20_000, shell: process.platform === 'win32' });
+  const result = spawnSync(mavenCommand(), ['--version'], {
+    env,
+    timeout: 20_000,
+    shell: process.platform === 'win32',
+  });
   return !result.error && result.status === 0;
 }

@@ -3,9 +3,13 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { javaCommand } from './java.ts';
+import { markerArgument, TAG_VARIABLE, type Lifetime } from './jvm-marker.ts';
+import { ensureLauncher, LAUNCHER_CLASS } from './launcher.ts';
 import { probeKafka } from './probe.ts';
 import { isAlive } from './process.ts';
+import { platformBrokerSettings } from '../platform/topic-deletion.ts';
 import { FAST_CHECK_SETTINGS } from './settings.ts';
+import { pause } from '../wait.ts';
 
 /** The KRaft roles of one node: both (the single workshop broker), or one of them (a cluster's nodes). */
 export type NodeRoles = 'broker,controller' | 'broker' | 'controller';
@@ -44,6 +48,8 @@ export interface JvmBrokerLayout {
   /** Replaces the default heap and GC flags: a cluster of several JVMs on one laptop wants smaller, quicker ones. */
   jvmOptions?: readonly string[];
   extraSettings?: Readonly<Record<string, string>>;
+  /** The OS the broker runs on (this one unless a test says otherwise): Windows needs its own settings. */
+  platform?: NodeJS.Platform;
 }
 
 export class BrokerStartError extends Error {
@@ -65,15 +71,24 @@ export function serverProperties(layout: JvmBrokerLayout): string {
     ...listenerSettings(layout, roles),
     'log.dirs': path.join(layout.dir, 'data').split(path.sep).join('/'),
     ...FAST_CHECK_SETTINGS,
+    ...platformBrokerSettings(layout.platform),
     ...layout.extraSettings,
   };
-  return Object.entries(settings).map(([key, value]) => `${key}=${value}`).join('\n') + '\n';
+  return (
+    Object.entries(settings)
+      .map(([key, value]) => `${key}=${value}`)
+      .join('\n') + '\n'
+  );
 }
 
 function listenerSettings(layout: JvmBrokerLayout, roles: NodeRoles): Record<string, string> {
   const controller = `CONTROLLER://127.0.0.1:${layout.controllerPort}`;
   if (roles === 'controller') {
-    return { listeners: controller, 'controller.listener.names': 'CONTROLLER', 'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT' };
+    return {
+      listeners: controller,
+      'controller.listener.names': 'CONTROLLER',
+      'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT',
+    };
   }
   const protocol = layout.sasl?.tls ? 'SASL_SSL' : 'SASL_PLAINTEXT';
   const client = layout.sasl
@@ -122,13 +137,19 @@ logger.started.name=kafka.server.KafkaRaftServer
 logger.started.level=INFO
 `;
 
-function javaArgs(jvmOptions: readonly string[], layout: JvmBrokerLayout, jarsDir: string, mainClass: string, args: string[]): string[] {
+function javaArgs(
+  jvmOptions: readonly string[],
+  layout: JvmBrokerLayout,
+  classPath: readonly string[],
+  mainClass: string,
+  args: string[],
+): string[] {
   return [
     ...jvmOptions,
     '-Djava.awt.headless=true',
     `-Dlog4j2.configurationFile=${path.join(layout.dir, 'log4j2.properties')}`,
     '-cp',
-    path.join(jarsDir, '*'),
+    classPath.join(path.delimiter),
     mainClass,
     ...args,
   ];
@@ -137,6 +158,8 @@ function javaArgs(jvmOptions: readonly string[], layout: JvmBrokerLayout, jarsDi
 const BROKER_JVM_OPTIONS = ['-Xms256m', '-Xmx1g', '-XX:+UseG1GC'];
 /** The formatter runs for two seconds: the quick compiler and the simplest GC start fastest. */
 const TOOL_JVM_OPTIONS = ['-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'];
+
+const FORMAT_TIMEOUT_MS = 180_000;
 
 /**
  * Writes the config files and formats the storage once; a formatted folder is reused as it is.
@@ -151,10 +174,21 @@ export async function prepareBrokerDir(layout: JvmBrokerLayout, jarsDir: string,
 
   const args = ['format', '-t', clusterId ?? newClusterId(), '-c', config, '--ignore-formatted', ...scramArgs(layout)];
   const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-    const child = spawn(javaCommand(), javaArgs(TOOL_JVM_OPTIONS, layout, jarsDir, 'kafka.tools.StorageTool', args), { stdio: ['ignore', 'ignore', 'pipe'], windowsHide: true });
+    const child = spawn(
+      javaCommand(),
+      javaArgs(TOOL_JVM_OPTIONS, layout, [path.join(jarsDir, '*')], 'kafka.tools.StorageTool', args),
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        windowsHide: true,
+      },
+    );
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    // seconds on a quiet laptop; minutes when four of them start at once on a loaded 2-core machine
+    const timer = setTimeout(() => {
+      stderr += `(the storage tool was stopped after ${FORMAT_TIMEOUT_MS / 1000} s: is the machine very busy?)`;
+      child.kill('SIGKILL');
+    }, FORMAT_TIMEOUT_MS);
     child.once('error', (error) => resolve({ code: -1, output: error.message }));
     child.once('close', (exit) => {
       clearTimeout(timer);
@@ -167,7 +201,10 @@ export async function prepareBrokerDir(layout: JvmBrokerLayout, jarsDir: string,
 /** SCRAM credentials are metadata records in KRaft, so they are written when the storage is formatted. */
 function scramArgs(layout: JvmBrokerLayout): string[] {
   return (layout.sasl?.users ?? []).flatMap((user) =>
-    ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap((mechanism) => ['--add-scram', `${mechanism}=[name=${user.name},password=${user.password}]`]),
+    ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap((mechanism) => [
+      '--add-scram',
+      `${mechanism}=[name=${user.name},password=${user.password}]`,
+    ]),
   );
 }
 
@@ -184,35 +221,93 @@ export function newClusterId(): string {
 }
 
 export interface SpawnOptions {
-  /** Detached brokers outlive this process (npm run kafka); attached ones die with it (tests). */
-  detached: boolean;
+  /**
+   * `persistent` brokers (npm run kafka) outlive this process. `ephemeral` ones (checks, tests,
+   * failover, bench) end with it, however it ends: their stdin is a pipe from this process, and
+   * the launcher halts the JVM and deletes `root` when the pipe closes.
+   */
+  lifetime: Lifetime;
   logFile: string;
+  /** What an ephemeral broker deletes when its owner is gone; its own folder by default. */
+  root?: string;
+  log?: (line: string) => void;
 }
 
+/** The file that asks a broker from the workshop's launcher to shut down cleanly. */
+export const stopFileOf = (layout: JvmBrokerLayout) => path.join(layout.dir, 'stop');
+
+function listenerPorts(layout: JvmBrokerLayout): number[] {
+  const roles = layout.roles ?? 'broker,controller';
+  return [
+    ...(roles === 'controller' ? [] : [layout.port]),
+    ...(layout.sasl ? [layout.sasl.internalPort] : []),
+    ...(roles === 'broker' ? [] : [layout.controllerPort]),
+  ];
+}
+
+/**
+ * Starts the JVM in a process group of its own, so a Ctrl+C in the terminal reaches the
+ * workshop, which stops its brokers in order, and not every JVM at once: a cluster's brokers
+ * whose controller is already gone would wait minutes to hand over their partitions.
+ */
 export function spawnBroker(layout: JvmBrokerLayout, jarsDir: string, options: SpawnOptions): ChildProcess {
-  const logFd = fs.openSync(options.logFile, 'a');
-  const child = spawn(javaCommand(), javaArgs(layout.jvmOptions ?? BROKER_JVM_OPTIONS, layout, jarsDir, 'kafka.Kafka', [path.join(layout.dir, 'server.properties')]), {
-    detached: options.detached,
-    stdio: ['ignore', logFd, logFd],
-    windowsHide: true,
+  const launcher = ensureLauncher(options.log ?? ((line) => console.error(line)));
+  const marker = markerArgument({
+    lifetime: options.lifetime,
+    dir: layout.dir,
+    root: options.lifetime === 'ephemeral' ? (options.root ?? layout.dir) : undefined,
+    ports: listenerPorts(layout),
+    owner: process.pid,
+    tag: process.env[TAG_VARIABLE],
+    stop: stopFileOf(layout),
   });
+  fs.rmSync(stopFileOf(layout), { force: true });
+  const logFd = fs.openSync(options.logFile, 'a');
+  const ephemeral = options.lifetime === 'ephemeral';
+  const child = spawn(
+    javaCommand(),
+    javaArgs(
+      [...(layout.jvmOptions ?? BROKER_JVM_OPTIONS), marker],
+      layout,
+      launcher ? [launcher, path.join(jarsDir, '*')] : [path.join(jarsDir, '*')],
+      launcher ? LAUNCHER_CLASS : 'kafka.Kafka',
+      [path.join(layout.dir, 'server.properties')],
+    ),
+    {
+      detached: true,
+      stdio: [ephemeral ? 'pipe' : 'ignore', logFd, logFd],
+      windowsHide: true,
+    },
+  );
   fs.closeSync(logFd);
-  if (options.detached) child.unref();
+  // neither the JVM nor its pipe keeps this process alive; when this process ends, the pipe closes
+  child.unref();
+  (child.stdin as (NodeJS.WritableStream & { unref?: () => void }) | null)?.unref?.();
+  child.stdin?.on('error', () => undefined);
   return child;
 }
 
 /** Polls until the broker answers metadata requests, the process dies, or time runs out. */
-export async function waitUntilReady(address: string, pid: number, logFile: string, timeoutMs = 60_000): Promise<void> {
+export async function waitUntilReady(
+  address: string,
+  pid: number,
+  logFile: string,
+  timeoutMs = 120_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!isAlive(pid)) {
-      throw new BrokerStartError(`the Kafka broker exited during start-up. The end of ${logFile}:\n${logTail(logFile)}`);
+      throw new BrokerStartError(
+        `the Kafka broker exited during start-up. The end of ${logFile}:\n${logTail(logFile)}`,
+      );
     }
     const probe = await probeKafka([address], 1000);
     if (probe.ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await pause(150);
   }
-  throw new BrokerStartError(`the Kafka broker did not answer within ${timeoutMs / 1000} s. The end of ${logFile}:\n${logTail(logFile)}`);
+  throw new BrokerStartError(
+    `the Kafka broker did not answer within ${timeoutMs / 1000} s. The end of ${logFile}:\n${logTail(logFile)}`,
+  );
 }
 
 export function logTail(logFile: string, lines = 15): string {

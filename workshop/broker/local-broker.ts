@@ -3,8 +3,17 @@ import path from 'node:path';
 import { displayPath, STATE_DIR } from '../paths.ts';
 import { installedJavaMajorVersion } from './java.ts';
 import { ensureKafkaJars } from './jars.ts';
-import { brokerAddress, BrokerStartError, prepareBrokerDir, spawnBroker, waitUntilReady, type JvmBrokerLayout } from './jvm-broker.ts';
-import { isAlive, stopProcess } from './process.ts';
+import {
+  brokerAddress,
+  BrokerStartError,
+  prepareBrokerDir,
+  spawnBroker,
+  stopFileOf,
+  waitUntilReady,
+  type JvmBrokerLayout,
+} from './jvm-broker.ts';
+import { isRecordedProcess, readPidFile, writePidFile } from './pid-file.ts';
+import { isAlive, killedNotice, stopProcess } from './process.ts';
 import { portIsOpen, probeKafka } from './probe.ts';
 
 /**
@@ -17,28 +26,35 @@ export const MINIMUM_JAVA = 17;
 const pidFile = (layout: JvmBrokerLayout) => path.join(layout.dir, 'broker.pid');
 export const logFileOf = (layout: JvmBrokerLayout) => path.join(layout.dir, 'kafka.log');
 
+/** The pid in the pid file, whether or not that process still runs (see isAlive and isOurs). */
 export function readPid(layout: JvmBrokerLayout = LOCAL_LAYOUT): number | undefined {
-  try {
-    const pid = Number(fs.readFileSync(pidFile(layout), 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
+  return readPidFile(pidFile(layout))?.pid;
+}
+
+/** The broker's pid when the pid file names a running process that is the one it recorded, not a reuse of its pid. */
+export function runningPid(layout: JvmBrokerLayout = LOCAL_LAYOUT): number | undefined {
+  const recorded = readPidFile(pidFile(layout));
+  return recorded && isRecordedProcess(recorded) ? recorded.pid : undefined;
 }
 
 export function requireJava(): void {
   const java = installedJavaMajorVersion();
-  if (java === undefined) throw new BrokerStartError('Java is not installed (or JAVA_HOME points nowhere). Install Java 17 or newer.');
-  if (java < MINIMUM_JAVA) throw new BrokerStartError(`Java ${java} is too old for Kafka: install Java ${MINIMUM_JAVA} or newer.`);
+  if (java === undefined)
+    throw new BrokerStartError('Java is not installed (or JAVA_HOME points nowhere). Install Java 17 or newer.');
+  if (java < MINIMUM_JAVA)
+    throw new BrokerStartError(`Java ${java} is too old for Kafka: install Java ${MINIMUM_JAVA} or newer.`);
 }
 
 export type StartOutcome = 'started' | 'already-running';
 
-export async function startLocalBroker(log: (line: string) => void, layout: JvmBrokerLayout = LOCAL_LAYOUT): Promise<StartOutcome> {
+export async function startLocalBroker(
+  log: (line: string) => void,
+  layout: JvmBrokerLayout = LOCAL_LAYOUT,
+): Promise<StartOutcome> {
   const address = brokerAddress(layout);
   const pid = readPid(layout);
   if (pid !== undefined) {
-    if (isAlive(pid)) {
+    if (runningPid(layout) === pid) {
       if ((await probeKafka([address], 3000)).ok) {
         log(`The workshop broker is already running on ${address} (pid ${pid}).`);
         return 'already-running';
@@ -48,7 +64,9 @@ export async function startLocalBroker(log: (line: string) => void, layout: JvmB
           `Look at ${displayPath(logFileOf(layout))}, or restart it: npm run kafka:stop, then npm run kafka.`,
       );
     }
-    log(`Removing a stale pid file: broker pid ${pid} is no longer running.`);
+    log(
+      `Removing a stale pid file: broker pid ${pid} is no longer running (or that pid now belongs to another program).`,
+    );
     fs.rmSync(pidFile(layout), { force: true });
   }
 
@@ -69,12 +87,12 @@ export async function startLocalBroker(log: (line: string) => void, layout: JvmB
   await prepareBrokerDir(layout, jarsDir);
   const logFile = logFileOf(layout);
   log(`Starting Kafka on ${address}; its log is ${displayPath(logFile)}`);
-  const child = spawnBroker(layout, jarsDir, { detached: true, logFile });
-  fs.writeFileSync(pidFile(layout), `${child.pid}\n`);
+  const child = spawnBroker(layout, jarsDir, { lifetime: 'persistent', logFile, log });
+  writePidFile(pidFile(layout), child.pid!);
   try {
     await waitUntilReady(address, child.pid!, logFile);
   } catch (error) {
-    await stopProcess(child.pid!, 5000);
+    await stopProcess(child.pid!, { graceMs: 5000, stopFile: stopFileOf(layout) });
     fs.rmSync(pidFile(layout), { force: true });
     throw error;
   }
@@ -82,18 +100,25 @@ export async function startLocalBroker(log: (line: string) => void, layout: JvmB
   return 'started';
 }
 
-export async function stopLocalBroker(log: (line: string) => void, layout: JvmBrokerLayout = LOCAL_LAYOUT): Promise<void> {
+export async function stopLocalBroker(
+  log: (line: string) => void,
+  layout: JvmBrokerLayout = LOCAL_LAYOUT,
+): Promise<void> {
   const pid = readPid(layout);
   if (pid === undefined) {
     log('No workshop broker is running.');
     return;
   }
-  if (isAlive(pid)) {
+  if (runningPid(layout) === pid) {
     log(`Stopping the workshop broker (pid ${pid})…`);
-    await stopProcess(pid);
+    const graceMs = 20_000;
+    if ((await stopProcess(pid, { graceMs, stopFile: stopFileOf(layout) })) === 'killed')
+      log(killedNotice('The workshop broker', pid, graceMs));
     log('Stopped.');
   } else {
-    log(`The workshop broker (pid ${pid}) had already stopped; removing its stale pid file.`);
+    log(
+      `The workshop broker (pid ${pid}) had already stopped${isAlive(pid) ? `; pid ${pid} now belongs to another program, which is left alone` : ''}; removing its stale pid file.`,
+    );
   }
   fs.rmSync(pidFile(layout), { force: true });
 }
@@ -109,7 +134,7 @@ export interface LocalBrokerStatus {
 export async function localBrokerStatus(layout: JvmBrokerLayout = LOCAL_LAYOUT): Promise<LocalBrokerStatus> {
   const pid = readPid(layout);
   const address = brokerAddress(layout);
-  const alive = pid !== undefined && isAlive(pid);
+  const alive = pid !== undefined && runningPid(layout) === pid;
   const answering = (await probeKafka([address], 2000)).ok;
   return { pid, alive, answering, address, logFile: displayPath(logFileOf(layout)) };
 }

@@ -1,11 +1,10 @@
+import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError } from '../config.ts';
 import { displayPath, STATE_DIR } from '../paths.ts';
-import { JvmCluster, type NodeStatus } from './cluster.ts';
+import { JvmCluster, type ClusterPorts, type NodeStatus } from './cluster.ts';
 import { startEphemeralCluster, type RunningCluster } from './ephemeral-broker.ts';
 import { brokerAddress, BrokerStartError } from './jvm-broker.ts';
-import { isAlive } from './process.ts';
-import { LOCAL_LAYOUT, readPid, requireJava, type StartOutcome } from './local-broker.ts';
+import { LOCAL_LAYOUT, requireJava, runningPid, type StartOutcome } from './local-broker.ts';
 import { portIsOpen, probeKafka } from './probe.ts';
 
 /**
@@ -17,22 +16,12 @@ export const LOCAL_CLUSTER_PORTS = { brokerPorts: [9092, 9093, 9094], controller
 export const LOCAL_CLUSTER_SIZE = LOCAL_CLUSTER_PORTS.brokerPorts.length;
 
 export function localCluster(): JvmCluster {
-  return new JvmCluster(path.join(STATE_DIR, 'kafka-cluster'), LOCAL_CLUSTER_PORTS, true);
+  return new JvmCluster(path.join(STATE_DIR, 'kafka-cluster'), LOCAL_CLUSTER_PORTS, 'persistent');
 }
 
 /** True when a pid file of the local cluster names a live process: `kafka:stop` and `kafka:status` then include it. */
 export function localClusterStarted(cluster = localCluster()): boolean {
   return cluster.nodes.some((node) => cluster.isRunning(node));
-}
-
-/** `--nodes 3` or `--nodes=3`; one node (the single broker) when absent. */
-export function parseNodeCount(args: readonly string[]): number {
-  const at = args.findIndex((arg) => arg === '--nodes' || arg.startsWith('--nodes='));
-  if (at === -1) return 1;
-  const value = args[at]!.includes('=') ? args[at]!.split('=')[1] : args[at + 1];
-  const nodes = Number(value);
-  if (nodes !== 1 && nodes !== LOCAL_CLUSTER_SIZE) throw new ConfigError(`--nodes must be 1 (one broker) or ${LOCAL_CLUSTER_SIZE} (a cluster), not "${value ?? ''}"`);
-  return nodes;
 }
 
 export async function startLocalCluster(log: (line: string) => void, cluster = localCluster()): Promise<StartOutcome> {
@@ -42,8 +31,8 @@ export async function startLocalCluster(log: (line: string) => void, cluster = l
     return 'already-running';
   }
   // the single broker and the cluster share port 9092; a cluster on other ports (tests) can run beside it
-  const single = readPid(LOCAL_LAYOUT);
-  if (single !== undefined && isAlive(single) && cluster.brokers.includes(brokerAddress(LOCAL_LAYOUT))) {
+  const single = runningPid(LOCAL_LAYOUT);
+  if (single !== undefined && cluster.brokers.includes(brokerAddress(LOCAL_LAYOUT))) {
     throw new BrokerStartError(
       `The single-node workshop broker (pid ${single}) holds port 9092. Stop it first with npm run kafka:stop, then start the cluster.`,
     );
@@ -65,11 +54,13 @@ export async function startLocalCluster(log: (line: string) => void, cluster = l
 
   const started = Date.now();
   const logs = displayPath(path.join(cluster.dir, '*', 'kafka.log'));
-  log(`Starting a ${LOCAL_CLUSTER_SIZE}-node Kafka cluster: brokers on ${cluster.brokers.join(', ')}, its controller on 127.0.0.1:${LOCAL_CLUSTER_PORTS.controllerPort}; logs in ${logs}`);
+  log(
+    `Starting a ${LOCAL_CLUSTER_SIZE}-node Kafka cluster: brokers on ${cluster.brokers.join(', ')}, its controller on 127.0.0.1:${LOCAL_CLUSTER_PORTS.controllerPort}; logs in ${logs}`,
+  );
   try {
     await cluster.start(log);
   } catch (error) {
-    await cluster.stop();
+    await cluster.stop(log);
     throw error;
   }
   log(`The cluster is ready after ${((Date.now() - started) / 1000).toFixed(1)} s. Stop it with: npm run kafka:stop`);
@@ -82,9 +73,42 @@ export async function stopLocalCluster(log: (line: string) => void, cluster = lo
     log('No workshop cluster is running.');
     return;
   }
-  log(`Stopping the workshop cluster (${running.map((node) => `${node.role} ${node.id}, pid ${cluster.pidOf(node)}`).join('; ')})…`);
-  await cluster.stop();
+  log(
+    `Stopping the workshop cluster (${running.map((node) => `${node.role} ${node.id}, pid ${cluster.pidOf(node)}`).join('; ')})…`,
+  );
+  await cluster.stop(log);
   log('Stopped.');
+}
+
+/**
+ * A running cluster's folder (from startEphemeralCluster or JvmCluster) that commands use instead
+ * of starting their own: the fault tests share one cluster among many `npm run check lesson-08`
+ * runs, since each cluster costs four JVMs on a 2-core machine.
+ */
+export const BORROWED_CLUSTER_VARIABLE = 'WORKSHOP_CLUSTER_DIR';
+
+/** The ports of a cluster folder's nodes, from their server.properties. */
+export function clusterPortsIn(dir: string): ClusterPorts {
+  const portOf = (node: string) => {
+    const text = fs.readFileSync(path.join(dir, node, 'server.properties'), 'utf8');
+    return Number(/^listeners=[A-Z_]+:\/\/[^:]+:(\d+)/m.exec(text)?.[1]);
+  };
+  const brokers = fs
+    .readdirSync(dir)
+    .filter((name) => /^broker-\d+$/.test(name))
+    .sort((a, b) => Number(a.slice(7)) - Number(b.slice(7)));
+  return { brokerPorts: brokers.map(portOf), controllerPort: portOf('controller') };
+}
+
+async function borrowCluster(dir: string, log: (line: string) => void): Promise<RunningCluster> {
+  // persistent: a node this command kills and starts again must outlive this command, like the rest
+  const cluster = new JvmCluster(dir, clusterPortsIn(dir), 'persistent');
+  await cluster.restart(
+    cluster.nodes.map((node) => node.id),
+    log,
+  );
+  log(`Using the cluster in ${dir} (${BORROWED_CLUSTER_VARIABLE}): brokers ${cluster.brokers.join(', ')}.`);
+  return { cluster, brokers: cluster.brokers, stop: async () => undefined };
 }
 
 /** One line per node, for `npm run kafka:status`. */
@@ -101,15 +125,21 @@ export function describeNode({ node, pid, alive, answering }: NodeStatus): strin
  * answers (stop() leaves it running), else a throw-away one on free ports (stop() removes it).
  */
 export async function runningOrEphemeralCluster(log: (line: string) => void, purpose: string): Promise<RunningCluster> {
+  const borrowed = process.env[BORROWED_CLUSTER_VARIABLE];
+  if (borrowed) return borrowCluster(borrowed, log);
   const local = localCluster();
   if ((await local.status()).every((node) => node.alive && node.answering)) {
     log(`Using the running ${LOCAL_CLUSTER_SIZE}-node cluster on ${local.brokers.join(', ')}.`);
     return { cluster: local, brokers: local.brokers, stop: async () => undefined };
   }
   requireJava();
-  log(`Starting a ${LOCAL_CLUSTER_SIZE}-node cluster for ${purpose}… (npm run kafka -- --nodes ${LOCAL_CLUSTER_SIZE} keeps one running)`);
+  log(
+    `Starting a ${LOCAL_CLUSTER_SIZE}-node cluster for ${purpose}… (npm run kafka -- --nodes ${LOCAL_CLUSTER_SIZE} keeps one running)`,
+  );
   const started = Date.now();
   const running = await startEphemeralCluster(log, LOCAL_CLUSTER_SIZE);
-  log(`The cluster is ready after ${((Date.now() - started) / 1000).toFixed(1)} s: brokers ${running.brokers.join(', ')}.`);
+  log(
+    `The cluster is ready after ${((Date.now() - started) / 1000).toFixed(1)} s: brokers ${running.brokers.join(', ')}.`,
+  );
   return running;
 }

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { Kafka } from 'kafkajs';
 import { describeSecurity, kafkaConfig, securityFor } from '../config.ts';
+import { within } from '../wait.ts';
 
 /** `authFailed`: Kafka answered but refused the login, so starting another broker would not help. */
 export type ProbeResult = { ok: true; brokers: string[] } | { ok: false; reason: string; authFailed?: boolean };
@@ -39,7 +40,11 @@ export async function probeKafka(brokers: string[], timeoutMs = 3000): Promise<P
     retry: { retries: 0 },
   }).admin();
   try {
-    await withTimeout(admin.connect().then(() => admin.describeCluster()), timeoutMs);
+    await within(
+      admin.connect().then(() => admin.describeCluster()),
+      timeoutMs,
+      `no answer within ${timeoutMs} ms`,
+    );
     return { ok: true, brokers };
   } catch (error) {
     const security = securityFor(brokers);
@@ -66,12 +71,4 @@ export function isAuthenticationFailure(error: unknown): boolean {
 
 function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

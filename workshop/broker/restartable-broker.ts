@@ -3,9 +3,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureKafkaJars } from './jars.ts';
-import { brokerAddress, prepareBrokerDir, spawnBroker, waitUntilReady, type JvmBrokerLayout } from './jvm-broker.ts';
+import {
+  brokerAddress,
+  prepareBrokerDir,
+  spawnBroker,
+  stopFileOf,
+  waitUntilReady,
+  type JvmBrokerLayout,
+} from './jvm-broker.ts';
 import { freePort } from './ports.ts';
-import { isAlive, stopProcess } from './process.ts';
+import { isAlive, killProcess, stopProcess } from './process.ts';
 
 /**
  * A throw-away JVM broker that a fault test may kill and start again: the same ports and the
@@ -27,7 +34,10 @@ export class RestartableBroker {
   }
 
   /** Formats a fresh folder on free loopback ports and starts the broker. */
-  static async start(log: (line: string) => void = () => undefined, extraSettings?: Record<string, string>): Promise<RestartableBroker> {
+  static async start(
+    log: (line: string) => void = () => undefined,
+    extraSettings?: Record<string, string>,
+  ): Promise<RestartableBroker> {
     const jarsDir = await ensureKafkaJars(log);
     const layout: JvmBrokerLayout = {
       dir: fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-faults-')),
@@ -58,23 +68,21 @@ export class RestartableBroker {
   /** Starts the broker on its folder and ports, and resolves once it answers metadata requests. */
   async restart(): Promise<void> {
     if (this.running) return;
-    this.child = spawnBroker(this.layout, this.jarsDir, { detached: false, logFile: this.logFile });
+    this.child = spawnBroker(this.layout, this.jarsDir, { lifetime: 'ephemeral', logFile: this.logFile });
     await waitUntilReady(brokerAddress(this.layout), this.child.pid!, this.logFile);
   }
 
   /** The crash: SIGKILL, no shutdown, nothing flushed by Kafka itself. Resolves once the process is gone. */
   async kill(): Promise<void> {
     const pid = this.pid;
-    if (pid === undefined) return;
-    process.kill(pid, 'SIGKILL');
-    while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 20));
+    if (pid !== undefined) await killProcess(pid);
   }
 
   /** Stops the broker (cleanly if it is running) and deletes its folder. */
   async stop(): Promise<void> {
     process.off('exit', this.killOnExit);
     const pid = this.pid;
-    if (pid !== undefined) await stopProcess(pid, 10_000);
+    if (pid !== undefined) await stopProcess(pid, { graceMs: 10_000, stopFile: stopFileOf(this.layout) });
     fs.rmSync(this.layout.dir, { recursive: true, force: true });
   }
 }

@@ -10,6 +10,9 @@ export const FAST_CHECK_SETTINGS: Readonly<Record<string, string>> = {
   'offsets.topic.num.partitions': '3',
   'transaction.state.log.replication.factor': '1',
   'transaction.state.log.min.isr': '1',
+  // the transaction log's default 50 partitions take seconds to create at the first transaction
+  // (lesson 10) and to load again after a crash; like the offsets topic, 3 are plenty here
+  'transaction.state.log.num.partitions': '3',
   'share.coordinator.state.topic.replication.factor': '1',
   'share.coordinator.state.topic.min.isr': '1',
   // lessons create their topics explicitly; a typo should not silently create one

@@ -1,24 +1,80 @@
+import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { waitForGroupCoordinators, waitForTransactionCoordinator } from '../broker/coordinators.ts';
 import { findOrStartBroker, type FoundBroker } from '../broker/discover.ts';
+import { registryCheckFiles } from '../lessons.ts';
+import { PROJECT_ROOT } from '../paths.ts';
+import { findOrStartRegistry, type FoundRegistry } from '../registry/discover.ts';
 
 /**
- * Before any test file runs: find a broker (KAFKA_BROKERS, localhost:9092) or start a
- * throw-away one on free ports, hand its address to every test, and stop it at the end.
- * Every vitest project calls this; they share one broker, stopped when the last one is done.
+ * Before any test file that uses the run's broker: find a broker (KAFKA_BROKERS,
+ * localhost:9092) or start a throw-away one on free ports, wait until every group coordinator
+ * of it is ready (test files run side by side, and the first ones would otherwise meet "The
+ * coordinator is loading"), hand its address to every test, and stop it at the end.
+ * Every vitest project that needs it calls this; they share one broker, stopped when the last one is done.
+ * A schema registry is found or started the same way, but only when a test of the run needs
+ * one (a lesson whose manifest entry needs "registry", or a test under tests/registry/).
  */
-const shared = globalThis as typeof globalThis & { workshopBroker?: { found: Promise<FoundBroker>; users: number } };
+interface Shared<T> {
+  found: Promise<T>;
+  users: number;
+}
+const shared = globalThis as typeof globalThis & {
+  workshopBroker?: Shared<FoundBroker>;
+  workshopRegistry?: Shared<FoundRegistry>;
+};
+
+/** Tests of the engine room that talk to a real registry live here. */
+export const REGISTRY_TESTS = path.join(PROJECT_ROOT, 'tests', 'registry') + path.sep;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  shared.workshopBroker ??= { found: findOrStartBroker('ephemeral', (line) => console.log(`[kafka] ${line}`)), users: 0 };
-  const entry = shared.workshopBroker;
-  entry.users += 1;
-  const found = await entry.found;
-  project.provide('brokers', found.brokers);
+  shared.workshopBroker ??= {
+    found: findOrStartBroker('ephemeral', (line) => console.log(`[kafka] ${line}`)).then(async (found) => {
+      await Promise.all([waitForGroupCoordinators(found.brokers), waitForTransactionCoordinator(found.brokers)]).catch(
+        async (error: unknown) => {
+          await found.stop?.();
+          throw error;
+        },
+      );
+      return found;
+    }),
+    users: 0,
+  };
+  const broker = shared.workshopBroker;
+  broker.users += 1;
+  const foundBroker = await broker.found;
+  project.provide('brokers', foundBroker.brokers);
+
+  let registry: Shared<FoundRegistry> | undefined;
+  if (await runsTestsNeedingRegistry(project)) {
+    shared.workshopRegistry ??= {
+      found: findOrStartRegistry('ephemeral', (line) => console.log(`[registry] ${line}`)),
+      users: 0,
+    };
+    registry = shared.workshopRegistry;
+    registry.users += 1;
+    project.provide('registry', (await registry.found).url);
+  }
+
   return async () => {
-    entry.users -= 1;
-    if (entry.users === 0) {
+    if (registry && --registry.users === 0) {
+      shared.workshopRegistry = undefined;
+      await (await registry.found).stop?.();
+    }
+    broker.users -= 1;
+    if (broker.users === 0) {
       shared.workshopBroker = undefined;
-      await found.stop?.();
+      await foundBroker.stop?.();
     }
   };
+}
+
+/** Whether this project, with the run's file filters, has a test that needs a schema registry. */
+async function runsTestsNeedingRegistry(project: TestProject): Promise<boolean> {
+  // with projects, the root project runs no tests of its own; its default globs would match everything
+  if (project.isRootProject() && project.vitest.projects.some((other) => other !== project)) return false;
+  const filters = (project.vitest as unknown as { filenamePattern?: string[] }).filenamePattern;
+  const { testFiles } = await project.globTestFiles(filters);
+  const lessons = new Set(registryCheckFiles().map((file) => path.join(PROJECT_ROOT, file)));
+  return testFiles.some((file) => lessons.has(path.normalize(file)) || path.normalize(file).startsWith(REGISTRY_TESTS));
 }

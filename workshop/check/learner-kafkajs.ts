@@ -3,10 +3,12 @@ import type { Plugin } from 'vite';
 import { PROJECT_ROOT } from '../paths.ts';
 
 const TRACKED = path.join(PROJECT_ROOT, 'checks', 'support', 'tracked-kafkajs.ts');
-const LEARNER_CODE = ['lessons', 'solutions', path.join('checks', 'fixtures')].map((dir) => path.join(PROJECT_ROOT, dir) + path.sep);
+const LEARNER_CODE = ['lessons', 'solutions', path.join('checks', 'fixtures'), path.join('checks', 'variants')].map(
+  (dir) => path.join(PROJECT_ROOT, dir) + path.sep,
+);
 
 /**
- * During checks, code under lessons/, solutions/ and checks/fixtures/ gets the tracked kafkajs,
+ * During checks, code under lessons/, solutions/, checks/fixtures/ and checks/variants/ gets the tracked kafkajs,
  * so the check can disconnect whatever clients it made. Everything else gets kafkajs as it is.
  */
 export function trackLearnerKafkaClients(): Plugin {

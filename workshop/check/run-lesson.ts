@@ -1,42 +1,89 @@
+import { randomBytes } from 'node:crypto';
 import { startVitest } from 'vitest/node';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import type { Lesson } from '../lessons.ts';
 import { PROJECT_ROOT } from '../paths.ts';
+import { waitForTransactionCoordinator } from '../broker/coordinators.ts';
+import { findOrStartRegistry } from '../registry/discover.ts';
+import { PROGRESS_CHANNEL_VARIABLE } from './check-progress.ts';
+import { checkThreadEvents, guardedThreads, stopCheckThreads } from './guarded-pool.ts';
 import { trackLearnerKafkaClients } from './learner-kafkajs.ts';
 import { classifyFailure, type CheckOutcome, type LessonResult } from './outcome.ts';
+import { LessonTypeChecker } from './typecheck.ts';
+import { unfinishedSteps, type UnfinishedStep } from './unfinished.ts';
+import { processExitCode, stallMessage } from './stall-report.ts';
+import { CheckWatchdog, watchChecks, type Stall } from './watchdog.ts';
 
 export interface RunOptions {
   brokers: string[];
   /** `lessons` (the learner's code) or `solutions` (the reference). */
   target: 'lessons' | 'solutions';
-  /** Called as each check finishes, so results appear one by one. */
-  onOutcome?: (outcome: CheckOutcome) => void;
+  /** Called as each check finishes, so results appear one by one, with the first todo(...) left in the files. */
+  onOutcome?: (outcome: CheckOutcome, nextTodo: UnfinishedStep | undefined) => void;
   /** Called with what the learner's code printed (console.log) during the checks. */
   onConsole?: (text: string) => void;
+  /** A type checker kept open between runs (npm run watch); by default one is started and closed for this run. */
+  typeChecker?: LessonTypeChecker;
+  /** The schema registry's URL, for a lesson that needs one; found or started (and `log` told) when not given. */
+  registry?: string;
+  log?: (line: string) => void;
 }
 
-/** Runs one lesson's checks file with vitest, in this process, and reports each check's outcome. */
+/**
+ * Runs one lesson's checks file with vitest, in this process, and reports each check's outcome.
+ * The learner's code runs in a worker thread with a heap limit, watched from this thread: when
+ * it holds the thread, overruns its check by far, or runs out of memory, the thread is ended, the
+ * check is reported with the learner call that did not finish, and the rest as not run.
+ */
 export async function runLessonChecks(lesson: Lesson, options: RunOptions): Promise<LessonResult> {
-  const result: LessonResult = { lessonId: lesson.id, outcomes: [], fileErrors: [] };
+  const dir = options.target === 'solutions' ? lesson.solutionDir : lesson.lessonDir;
+  // tsc runs beside the checks, in a thread of its own
+  const typeChecker = options.typeChecker ?? new LessonTypeChecker();
+  const typeCheck = typeChecker.check(lesson, dir);
+  const nextTodo = unfinishedSteps(lesson, dir)[0];
+  const result: LessonResult = { lessonId: lesson.id, outcomes: [], fileErrors: [], nextTodo };
+  const names = new Map<string, string>();
+  const settled = new Set<string>();
+  let stall: Stall | undefined;
+  const watchdog = new CheckWatchdog(lesson.id);
+  const channel = `workshop-checks-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const onStall = (found: Stall) => {
+    stall ??= found;
+    void stopCheckThreads();
+  };
+  const onOutOfMemory = (heapMb: number) => onStall(watchdog.crashed('memory', heapMb));
   // checks run side by side and finish in any order; they are reported in the order they are written
   const inOrder = new OrderedRelease<CheckOutcome>((outcome) => {
     result.outcomes.push(outcome);
-    options.onOutcome?.(outcome);
+    options.onOutcome?.(outcome, nextTodo);
   });
   const reporter: Reporter = {
     onTestModuleCollected(testModule: TestModule) {
-      inOrder.expect([...testModule.children.allTests()].map((testCase) => testCase.id));
+      const tests = [...testModule.children.allTests()];
+      tests.forEach((testCase) => names.set(testCase.id, testCase.name));
+      inOrder.expect(tests.map((testCase) => testCase.id));
     },
     onTestCaseResult(testCase: TestCase) {
-      inOrder.settle(testCase.id, toOutcome(testCase));
+      settled.add(testCase.id);
+      inOrder.settle(testCase.id, toOutcome(testCase, lesson.id));
     },
     onTestModuleEnd(testModule: TestModule) {
-      for (const error of testModule.errors()) result.fileErrors.push(error.message);
+      for (const error of testModule.errors()) if (!stall) result.fileErrors.push(error.message);
     },
     onTestRunEnd(_modules, unhandledErrors) {
+      // the thread that was ended on purpose: what vitest says about that is said better below
+      if (stall) return;
       // Node would crash a real program on these, so they count against the lesson
-      for (const error of unhandledErrors) {
-        result.fileErrors.push(`your code left a promise that failed with nobody awaiting it: ${error.message}. Is an await missing?`);
+      // one line per distinct error: a loop of unawaited sends can leave dozens of the same one
+      const messages = [...new Set(unhandledErrors.map((error) => error.message))];
+      for (const message of messages) {
+        const times = unhandledErrors.filter((error) => error.message === message).length;
+        const exitCode = processExitCode(message);
+        result.fileErrors.push(
+          exitCode !== undefined
+            ? stallMessage({ kind: 'exit', lessonId: lesson.id, boundMs: 0, calls: [], exitCode })
+            : `your code left ${times === 1 ? 'a promise' : `${times} promises`} that failed with nobody awaiting ${times === 1 ? 'it' : 'them'}: ${message}. Is an await missing?`,
+        );
       }
     },
     onUserConsoleLog(log) {
@@ -44,24 +91,58 @@ export async function runLessonChecks(lesson: Lesson, options: RunOptions): Prom
     },
   };
 
+  // a lesson that needs a registry gets one the way a check gets its broker: found, or started and left running
+  const registry = lesson.needs.includes('registry')
+    ? (options.registry ?? (await findOrStartRegistry('persistent', options.log ?? ((line) => console.log(line)))).url)
+    : undefined;
+
+  // a broker makes its transaction log at the first transaction it sees, and until it has loaded it
+  // kafkajs answers "Failed to find group coordinator": the checks, started side by side, would meet that
+  if (lesson.needs.includes('transactions')) await waitForTransactionCoordinator(options.brokers);
+
   // the workers read these when the checks import the learner's module
   process.env.WORKSHOP_TARGET = options.target;
   process.env.WORKSHOP_MODE = 'check';
-  const vitest = await startVitest(
-    'test',
-    [lesson.checkFile],
-    {
-      config: false,
-      root: PROJECT_ROOT,
-      include: ['checks/*.check.ts'],
-      pool: 'threads',
-      watch: false,
-      reporters: [reporter],
-      provide: { brokers: options.brokers },
-    },
-    { logLevel: 'silent', plugins: [trackLearnerKafkaClients()] },
-  );
-  await vitest?.close();
+  process.env[PROGRESS_CHANNEL_VARIABLE] = channel;
+  checkThreadEvents.on('out-of-memory', onOutOfMemory);
+  const stopWatching = watchChecks(channel, watchdog, onStall);
+  try {
+    const vitest = await startVitest(
+      'test',
+      [lesson.checkFile],
+      {
+        config: false,
+        root: PROJECT_ROOT,
+        include: ['checks/*.check.ts'],
+        pool: guardedThreads(),
+        watch: false,
+        reporters: [reporter],
+        provide: { brokers: options.brokers, ...(registry ? { registry } : {}) },
+      },
+      { logLevel: 'silent', plugins: [trackLearnerKafkaClients()] },
+    );
+    await vitest?.close();
+  } finally {
+    stopWatching();
+    checkThreadEvents.off('out-of-memory', onOutOfMemory);
+    delete process.env[PROGRESS_CHANNEL_VARIABLE];
+  }
+  if (stall) {
+    // the check that held the thread first, then every check that never got its turn
+    for (const [id, name] of names) {
+      if (settled.has(id)) continue;
+      const message =
+        name === stall.check || stall.check === undefined
+          ? stall.message
+          : `not run to the end: the checks stopped when "${stall.check}" did not let go (see there)`;
+      inOrder.settle(id, { name, state: 'failed', message, durationMs: 0 });
+    }
+    if (names.size === 0) result.fileErrors.push(stall.message);
+  }
+  const types = await typeCheck;
+  if (!options.typeChecker) typeChecker.close();
+  result.typeErrors = types.errors;
+  if (types.problem) options.onConsole?.(`⚠️ ${types.problem}`);
   return result;
 }
 
@@ -87,10 +168,11 @@ class OrderedRelease<T> {
   }
 }
 
-function toOutcome(testCase: TestCase): CheckOutcome | undefined {
+function toOutcome(testCase: TestCase, lessonId: string): CheckOutcome | undefined {
   const outcome = testCase.result();
   const durationMs = testCase.diagnostic()?.duration ?? 0;
-  if (outcome.state === 'passed') return { name: testCase.name, state: 'passed', durationMs };
-  if (outcome.state === 'failed') return classifyFailure(testCase.name, outcome.errors, durationMs);
+  const step = testCase.meta().step;
+  if (outcome.state === 'passed') return { name: testCase.name, state: 'passed', durationMs, step };
+  if (outcome.state === 'failed') return classifyFailure(testCase.name, outcome.errors, durationMs, { step, lessonId });
   return undefined;
 }

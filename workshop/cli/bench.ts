@@ -1,39 +1,46 @@
 import { findOrStartBroker } from '../broker/discover.ts';
 import { startEphemeralCluster, startEphemeralJvmBroker } from '../broker/ephemeral-broker.ts';
 import { formatTimings, repeat, timeCommand, type Timing } from '../bench/measure.ts';
-import { ConfigError } from '../config.ts';
+import path from 'node:path';
 import { listLessons } from '../lessons.ts';
+import { PROJECT_ROOT } from '../paths.ts';
 import { runCli } from './run-cli.ts';
 
 /**
  * `npm run bench [section…] [--runs N] [--messages N]`: measured on this machine against one
  * broker. Timings are whole-process wall times, the median of --runs runs (default 5):
- * broker, cluster, check, test. Then the live demo's end-to-end latency (demo) and lesson 07's
- * producer throughput against Kafka's Java ProducerPerformance (throughput; median of
- * --runs runs, default 3, of --messages messages).
+ * broker, cluster, check, test. Then the live demo's end-to-end latency (demo), the dashboard's
+ * CPU use and produce-to-screen delay in chromium (dashboard), and lesson 07's
+ * producer throughput against Kafka's Java ProducerPerformance, then per codec, with bytes on
+ * disk (throughput; median of --runs runs, default 3, of --messages messages), and lesson 10's
+ * balance service on a backlog, with transactions and without (balances; median of --runs
+ * runs, default 3, of --messages transactions, default 20,000).
  */
-const SECTIONS = ['broker', 'cluster', 'check', 'test', 'demo', 'throughput'] as const;
-type Section = (typeof SECTIONS)[number];
+const SECTIONS = ['broker', 'cluster', 'check', 'test', 'demo', 'dashboard', 'throughput', 'balances'] as const;
+const PROFILE_DIR = '.workshop/profiles';
 
-function parseArgs(args: string[]): { sections: Section[]; runs?: number; messages?: number } {
-  const parsed: { sections: Section[]; runs?: number; messages?: number } = { sections: [] };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--runs' || arg === '--messages') {
-      const value = Number(args[++i]);
-      if (!Number.isInteger(value) || value < 1) throw new ConfigError(`${arg} takes a whole number of at least 1, not "${args[i] ?? ''}"`);
-      parsed[arg === '--runs' ? 'runs' : 'messages'] = value;
-    } else if ((SECTIONS as readonly string[]).includes(arg)) parsed.sections.push(arg as Section);
-    else throw new ConfigError(`unknown bench section "${arg}": choose from ${SECTIONS.join(', ')}`);
-  }
-  if (parsed.sections.length === 0) parsed.sections = [...SECTIONS];
-  return parsed;
-}
+const command = {
+  program: 'npm run bench',
+  about: `Timings and throughput on this machine, section by section (all of them when none is named): ${SECTIONS.join(', ')}.`,
+  flags: {
+    runs: { kind: 'positive-integer', help: 'runs per timing; the median is shown (default 5, throughput 3)' },
+    messages: {
+      kind: 'positive-integer',
+      help: 'messages per throughput run (balances: transactions, default 20,000)',
+    },
+    profile: {
+      kind: 'switch',
+      help: `demo: also write CPU profiles of the monitor and the sender to ${PROFILE_DIR} (open them in Chrome's DevTools)`,
+    },
+  },
+  words: { usage: `[${SECTIONS.join(' | ')}]…`, name: 'section', max: SECTIONS.length, choices: SECTIONS },
+} as const;
 
 const log = (line: string) => console.log(line);
 
-runCli(async (args) => {
-  const { sections, runs: runsGiven, messages } = parseArgs(args);
+runCli(command, async ({ flags, words }) => {
+  const sections = words.length > 0 ? words : SECTIONS;
+  const { runs: runsGiven, messages } = flags;
   const runs = runsGiven ?? 5;
   const timings: Timing[] = [];
   const tables: string[] = [];
@@ -51,16 +58,28 @@ runCli(async (args) => {
       });
     if (sections.includes('broker')) {
       log(`Timing the JVM broker's cold start (jars cached), ${runs} runs…`);
-      timings.push(await coldStart('JVM broker: cold start to ready (jars cached)', () => startEphemeralJvmBroker(() => undefined)));
+      timings.push(
+        await coldStart('JVM broker: cold start to ready (jars cached)', () =>
+          startEphemeralJvmBroker(() => undefined),
+        ),
+      );
     }
     if (sections.includes('cluster')) {
       log(`Timing the 3-node JVM cluster's cold start (jars cached), ${runs} runs…`);
-      timings.push(await coldStart('JVM 3-node cluster: cold start to ready (jars cached)', () => startEphemeralCluster(() => undefined)));
+      timings.push(
+        await coldStart('JVM 3-node cluster: cold start to ready (jars cached)', () =>
+          startEphemeralCluster(() => undefined),
+        ),
+      );
     }
     if (sections.includes('check')) {
       for (const lesson of listLessons()) {
         log(`Timing npm run check ${lesson.id} -- --solution, ${runs} runs…`);
-        timings.push(await repeat(`npm run check ${lesson.id} -- --solution`, runs, () => timeCommand('npm', ['run', '-s', 'check', lesson.id, '--', '--solution'], env)));
+        timings.push(
+          await repeat(`npm run check ${lesson.id} -- --solution`, runs, () =>
+            timeCommand('npm', ['run', '-s', 'check', lesson.id, '--', '--solution'], env),
+          ),
+        );
       }
       log(`Timing npm run check lesson-01 on the untouched stub, ${runs} runs…`);
       timings.push(
@@ -71,19 +90,49 @@ runCli(async (args) => {
     }
     if (sections.includes('test')) {
       log(`Timing the whole npm test, ${runs} runs…`);
-      timings.push(await repeat('npm test (whole suite)', runs, () => timeCommand('npm', ['test', '--', '--reporter=dot'], env)));
+      timings.push(
+        await repeat('npm test (whole suite)', runs, () => timeCommand('npm', ['test', '--', '--reporter=dot'], env)),
+      );
     }
     if (sections.includes('demo')) {
       log('Timing the live demo: produce to monitor print, at the default rate (10 s) and at 1,000 msg/s (5 s)…');
       const { measureDemoLatency, formatDemoLatency } = await import('../bench/demo-latency.ts');
-      tables.push(formatDemoLatency(await measureDemoLatency(broker.brokers)));
+      const profileDir = flags.profile ? path.join(PROJECT_ROOT, PROFILE_DIR) : undefined;
+      tables.push(formatDemoLatency(await measureDemoLatency(broker.brokers, { profileDir })));
+      if (profileDir) log(`CPU profiles written to ${PROFILE_DIR}/`);
+    }
+    if (sections.includes('dashboard')) {
+      log(
+        'Loading the dashboard: the stream at the default rate (10 s) and at 1,000 msg/s (15 s), the page in chromium…',
+      );
+      const { measureDashboard, formatDashboardLoad } = await import('../bench/dashboard-load.ts');
+      tables.push(formatDashboardLoad(await measureDashboard(broker.brokers)));
     }
     if (sections.includes('throughput')) {
       const throughputRuns = runsGiven ?? 3;
-      log(`Racing the producers (lesson 07) against Kafka's Java ProducerPerformance, median of ${throughputRuns} runs…`);
+      log(
+        `Racing the producers (lesson 07) against Kafka's Java ProducerPerformance, median of ${throughputRuns} runs…`,
+      );
       const { measureThroughput, formatThroughputTable } = await import('../bench/throughput.ts');
       const rows = await measureThroughput(broker.brokers, { runs: throughputRuns, messages, log });
-      tables.push(`Throughput, 100-byte messages, acks=all, median of ${throughputRuns} runs:\n\n${formatThroughputTable(rows)}`);
+      tables.push(
+        `Throughput, 100-byte messages, acks=all, median of ${throughputRuns} runs:\n\n${formatThroughputTable(rows)}`,
+      );
+      log(`Lesson 07's FastSender with each of Kafka's codecs, median of ${throughputRuns} runs…`);
+      const { measureCodecs, formatCodecTable } = await import('../bench/codecs.ts');
+      const codecs = await measureCodecs(broker.brokers, { runs: throughputRuns, messages, log });
+      tables.push(`Codecs, the simulator's JSON transactions, acks=all:\n\n${formatCodecTable(codecs)}`);
+    }
+    if (sections.includes('balances')) {
+      const balanceRuns = runsGiven ?? 3;
+      log(`Timing npm run balances on a backlog, with and without transactions, ${balanceRuns} runs each…`);
+      const { measureBalances, formatBalancesThroughput } = await import('../bench/balances.ts');
+      const rows = await measureBalances(broker.brokers, {
+        runs: balanceRuns,
+        transactions: messages ?? 20_000,
+        log,
+      });
+      tables.push(`Lesson 10's balance service, median of ${balanceRuns} runs:\n\n${formatBalancesThroughput(rows)}`);
     }
   } finally {
     await broker.stop?.();

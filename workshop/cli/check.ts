@@ -1,40 +1,36 @@
 import { findOrStartBroker } from '../broker/discover.ts';
 import { isGreen, type LessonResult } from '../check/outcome.ts';
 import { createOutcomePrinter, lessonHeader, lessonSummary } from '../check/report.ts';
-import { runLessonChecks } from '../check/run-lesson.ts';
-import { ConfigError } from '../config.ts';
+import { LessonTypeChecker } from '../check/typecheck.ts';
 import { findLesson, listLessons, type Lesson } from '../lessons.ts';
+import { shareWithClassroom } from '../classroom.ts';
 import { recordCheck } from '../state.ts';
-import { runCli } from './run-cli.ts';
+import type { CommandSpec } from './args.ts';
+import { runCli, type Cli } from './run-cli.ts';
 
-export interface CheckArgs {
-  lesson?: string;
-  solution: boolean;
-}
-
-export function parseCheckArgs(args: string[]): CheckArgs {
-  const parsed: CheckArgs = { solution: false };
-  for (const arg of args) {
-    if (arg === '--solution') parsed.solution = true;
-    else if (arg.startsWith('-')) throw new ConfigError(`unknown option "${arg}": use npm run check [lesson-NN] [-- --solution]`);
-    else if (parsed.lesson) throw new ConfigError(`one lesson at a time, please: got "${parsed.lesson}" and "${arg}"`);
-    else parsed.lesson = arg;
-  }
-  return parsed;
-}
+const command = {
+  program: 'npm run check',
+  about:
+    'Runs the checks of one lesson (or of every lesson, in order, up to the first that is not green) against a real Kafka broker, and says what to do next.',
+  flags: { solution: { kind: 'switch', help: 'check the reference code in solutions/ instead of your lessons/' } },
+  words: { usage: '[lesson-NN]', name: 'lesson', max: 1 },
+} as const satisfies CommandSpec;
 
 const print = (line: string) => console.log(line);
 
-async function main(args: string[]): Promise<number> {
-  const { lesson: lessonName, solution } = parseCheckArgs(args);
+async function main({ flags, words }: Cli<typeof command.flags>): Promise<number> {
+  const [lessonName] = words;
+  const solution = flags.solution === true;
   const lessons = listLessons();
   // an unknown lesson name is an instant answer, before any broker is looked for
   const chosen = lessonName ? [findLesson(lessonName, lessons)] : lessons;
-  const { brokers } = await findOrStartBroker('persistent', print);
   const target = solution ? 'solutions' : 'lessons';
+  const { brokers } = await findOrStartBroker('persistent', print);
+  // one type checker for the whole run: checking every lesson parses the libraries once
+  const typeChecker = new LessonTypeChecker();
 
   for (const lesson of chosen) {
-    const result = await checkLesson(lesson, brokers, target, chosen.length === 1);
+    const result = await checkLesson(lesson, brokers, target, chosen.length === 1, typeChecker);
     const next = lessons[lessons.indexOf(lesson) + 1];
     if (!isGreen(result) || chosen.length === 1) {
       lessonSummary(lesson, result, next).forEach((line) => print(line));
@@ -46,25 +42,43 @@ async function main(args: string[]): Promise<number> {
 }
 
 /** One lesson: streamed line by line when it is the only one, else a single line when green. */
-async function checkLesson(lesson: Lesson, brokers: string[], target: 'lessons' | 'solutions', alone: boolean): Promise<LessonResult> {
+async function checkLesson(
+  lesson: Lesson,
+  brokers: string[],
+  target: 'lessons' | 'solutions',
+  alone: boolean,
+  typeChecker: LessonTypeChecker,
+): Promise<LessonResult> {
   const printOutcome = createOutcomePrinter(print);
   const buffered: Array<Parameters<typeof printOutcome>[0]> = [];
   if (alone) print(lessonHeader(lesson, target));
+  // loaded here, not at the top: the runner brings vitest, which --help does not need
+  const { runLessonChecks } = await import('../check/run-lesson.ts');
   const result = await runLessonChecks(lesson, {
     brokers,
     target,
+    typeChecker,
     onOutcome: alone ? printOutcome : (outcome) => buffered.push(outcome),
-    onConsole: (text) => print(text.trimEnd().split('\n').map((line) => `     │ ${line}`).join('\n')),
+    onConsole: (text) =>
+      print(
+        text
+          .trimEnd()
+          .split('\n')
+          .map((line) => `     │ ${line}`)
+          .join('\n'),
+      ),
   });
   if (target === 'lessons') recordCheck(result); // for npm run progress and watch
+  if (target === 'lessons') await shareWithClassroom(result, brokers, print); // only with WORKSHOP_LEARNER set
   if (!alone) {
-    if (isGreen(result)) print(`✅ ${lesson.id} · ${lesson.title} — ${result.outcomes.length}/${result.outcomes.length} checks pass`);
+    if (isGreen(result))
+      print(`✅ ${lesson.id} · ${lesson.title} — ${result.outcomes.length}/${result.outcomes.length} checks pass`);
     else {
       print(lessonHeader(lesson, target));
-      buffered.forEach(printOutcome);
+      buffered.forEach((outcome) => printOutcome(outcome, result.nextTodo));
     }
   }
   return result;
 }
 
-runCli(main);
+runCli(command, main);

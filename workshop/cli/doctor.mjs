@@ -8,13 +8,13 @@ import { installLine, nodeLine } from '../doctor/preflight.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const engines = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).engines?.node ?? '>=20.19';
 const first = [nodeLine(process.versions.node, engines), installLine(root)];
-console.log('🩺 Workshop doctor: is this laptop ready?\n');
-first.forEach(({ text }) => console.log(text));
+const header = ['🩺 Workshop doctor: is this laptop ready?', '', ...first.map(({ text }) => text)];
 if (first.some(({ ok }) => !ok)) {
+  header.forEach((text) => console.log(text));
   console.log('\n❌ Fix the lines above first, then run npm run doctor again: the broker checks need them.');
   process.exit(1);
 }
 const { register } = await import('tsx/esm/api');
 register();
 const { runDoctor } = await import('../doctor/doctor.ts');
-runDoctor();
+runDoctor(header);

@@ -1,8 +1,11 @@
 // Starts a TypeScript CLI of the workshop. Loading vitest through tsx's module hooks takes
 // about a second longer than loading it natively, and the check loop should feel instant,
 // so vitest is imported first, natively, and only then are the hooks for .ts files registered.
+// The CLIs load the check runner (and so vitest) only once they have read their options.
 const [script, ...rest] = process.argv.slice(2);
-if (process.env.WORKSHOP_PRELOAD !== 'none') await import('vitest/node');
+// --help needs no vitest (a look at the words, not a reading of them: the program reads them)
+const helpOnly = rest.includes('--help') || rest.includes('-h');
+if (process.env.WORKSHOP_PRELOAD !== 'none' && !helpOnly) await import('vitest/node');
 const { register } = await import('tsx/esm/api');
 register();
 process.argv = [process.argv[0], script, ...rest];

@@ -3,17 +3,20 @@ import { isGreen } from '../check/outcome.ts';
 import { listLessons } from '../lessons.ts';
 import { currentLesson, progressReport } from '../progress.ts';
 import { readState, recordCheck } from '../state.ts';
-import { parseLessonArgs } from './args.ts';
 import { runCli } from './run-cli.ts';
 
 const print = (line: string) => console.log(line);
 
 /** `npm run progress [-- --verify]`: where the learner stands, from the recorded check results. */
-runCli(async (args) => {
-  const { lesson, flags } = parseLessonArgs(args, ['--verify'], 'npm run progress [-- --verify]');
-  if (lesson) throw new Error(`progress shows every lesson; for one lesson use: npm run check ${lesson}`);
+const command = {
+  program: 'npm run progress',
+  about: 'Every lesson with its state and when it was last checked. For one lesson, use npm run check lesson-NN.',
+  flags: { verify: { kind: 'switch', help: 're-run the checks of every lesson first' } },
+} as const;
+
+runCli(command, async ({ flags }) => {
   const lessons = listLessons();
-  if (flags.has('--verify')) {
+  if (flags.verify) {
     const { brokers } = await findOrStartBroker('persistent', print);
     // loaded only here: the check runner brings vitest, which plain `progress` does not need
     const { runLessonChecks } = await import('../check/run-lesson.ts');

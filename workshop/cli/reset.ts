@@ -4,7 +4,6 @@ import { ConfigError } from '../config.ts';
 import { findLesson } from '../lessons.ts';
 import { displayPath, STATE_DIR } from '../paths.ts';
 import { applyReset, planReset } from '../reset.ts';
-import { parseLessonArgs } from './args.ts';
 import { runCli } from './run-cli.ts';
 
 const BACKUPS_DIR = path.join(STATE_DIR, 'backups');
@@ -20,8 +19,14 @@ async function confirm(question: string): Promise<boolean> {
   return /^y(es)?$/i.test(answer.trim());
 }
 
-runCli(async (args) => {
-  const { lesson: name, flags } = parseLessonArgs(args, ['--yes'], 'npm run reset lesson-NN [-- --yes]');
+const command = {
+  program: 'npm run reset',
+  about: "Restores a lesson's original stubs, after backing up your files into .workshop/backups/.",
+  flags: { yes: { kind: 'switch', help: 'reset without asking first' } },
+  words: { usage: 'lesson-NN', name: 'lesson', max: 1 },
+} as const;
+
+runCli(command, async ({ flags, words: [name] }) => {
   if (!name) throw new ConfigError('which lesson? Use: npm run reset lesson-NN');
   const lesson = findLesson(name);
   const plan = planReset(lesson);
@@ -29,9 +34,11 @@ runCli(async (args) => {
     print(`✅ ${lesson.id} already has its pristine stubs: nothing to reset.`);
     return 0;
   }
-  print(`This restores the original ${plan.changed.map((file) => path.basename(file)).join(', ')} of ${lesson.id} · ${lesson.title}.`);
+  print(
+    `This restores the original ${plan.changed.map((file) => path.basename(file)).join(', ')} of ${lesson.id} · ${lesson.title}.`,
+  );
   print(`Your current files are backed up first, into ${displayPath(BACKUPS_DIR)}/.`);
-  if (!flags.has('--yes') && !(await confirm('Reset? [y/N] '))) {
+  if (!flags.yes && !(await confirm('Reset? [y/N] '))) {
     print('Nothing was changed.');
     return 1;
   }

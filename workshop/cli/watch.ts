@@ -1,5 +1,5 @@
 import { findOrStartBroker } from '../broker/discover.ts';
-import { runLessonChecks } from '../check/run-lesson.ts';
+import { LessonTypeChecker } from '../check/typecheck.ts';
 import { showHint } from '../hints.ts';
 import { findLesson, listLessons } from '../lessons.ts';
 import { wantsColor } from '../markdown/terminal.ts';
@@ -8,14 +8,20 @@ import { readState, recordCheck } from '../state.ts';
 import { watchFolder } from '../watch/folder-watcher.ts';
 import { pollReason } from '../watch/poll-reason.ts';
 import { startWatchSession, type WatchSession } from '../watch/session.ts';
-import { parseLessonArgs } from './args.ts';
 import { describeFailure, runCli } from './run-cli.ts';
 
 const print = (line: string) => console.log(line);
 const interactive = Boolean(process.stdin.isTTY);
 
-runCli(async (args) => {
-  const { lesson: name } = parseLessonArgs(args, [], 'npm run watch [lesson-NN]');
+const command = {
+  program: 'npm run watch',
+  about:
+    'Re-runs the checks of a lesson (the one you are on, when none is named) each time you save, and moves on when it is green. Keys: h hint, l list, r re-run, q quit.',
+  flags: {},
+  words: { usage: '[lesson-NN]', name: 'lesson', max: 1 },
+} as const;
+
+runCli(command, async ({ words: [name] }) => {
   const lessons = listLessons();
   const first = name ? findLesson(name, lessons) : currentLesson(lessons, readState());
   if (!first) {
@@ -24,15 +30,23 @@ runCli(async (args) => {
     return 0;
   }
   const { brokers } = await findOrStartBroker('persistent', print);
+  // kept open for the session: after a save it parses only the file that changed
+  const typeChecker = new LessonTypeChecker();
+  // loaded here, not at the top: the runner brings vitest, which --help does not need
+  const { runLessonChecks } = await import('../check/run-lesson.ts');
 
   return new Promise<number>((resolve) => {
     const session: WatchSession = startWatchSession(first, {
       lessons,
-      runChecks: (lesson, onOutcome, onConsole) => runLessonChecks(lesson, { brokers, target: 'lessons', onOutcome, onConsole }),
+      runChecks: (lesson, onOutcome, onConsole) =>
+        runLessonChecks(lesson, { brokers, target: 'lessons', onOutcome, onConsole, typeChecker }),
       record: (result) => recordCheck(result),
       print,
       // a pipe or a log file keeps every run; a terminal shows only the latest
-      clear: () => (process.stdout.isTTY ? process.stdout.write('\u001b[2J\u001b[3J\u001b[H') : print(`\n──── ${new Date().toLocaleTimeString()} ────`)),
+      clear: () =>
+        process.stdout.isTTY
+          ? process.stdout.write('\u001b[2J\u001b[3J\u001b[H')
+          : print(`\n──── ${new Date().toLocaleTimeString()} ────`),
       watch: (dir, onChange) => watchFolder(dir, onChange, { pollReason: pollReason(dir) }),
       keysLine: interactive ? '⌨️  h hint · l list · r re-run · q quit' : '',
       debounceMs: 200,
@@ -41,6 +55,7 @@ runCli(async (args) => {
 
     function finish(code: number) {
       session.stop();
+      typeChecker.close();
       if (interactive) process.stdin.setRawMode(false);
       process.stdin.pause();
       resolve(code);

@@ -17,12 +17,23 @@ export function satisfiesMinimum(version, range) {
 
 /** One line of the doctor's report. `fix` is shown under every ❌. */
 export function line(ok, text, fix) {
-  return ok === true ? `✅ ${text}` : ok === 'optional' ? `➖ ${text}${fix ? `\n   to use it: ${fix}` : ''}` : `❌ ${text}\n   fix: ${fix}`;
+  return ok === true
+    ? `✅ ${text}`
+    : ok === 'optional'
+      ? `➖ ${text}${fix ? `\n   to use it: ${fix}` : ''}`
+      : `❌ ${text}\n   fix: ${fix}`;
 }
 
 export function nodeLine(version, range) {
   const ok = satisfiesMinimum(version, range);
-  return { ok, text: line(ok, `Node.js ${version} (the workshop needs ${range})`, `install Node.js 20.19 or newer from https://nodejs.org, then open a new terminal`) };
+  return {
+    ok,
+    text: line(
+      ok,
+      `Node.js ${version} (the workshop needs ${range})`,
+      `install Node.js 20.19 or newer from https://nodejs.org, then open a new terminal`,
+    ),
+  };
 }
 
 /** Every dependency of package.json is in node_modules. */
@@ -31,6 +42,8 @@ export function installLine(root) {
   const wanted = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies });
   const missing = wanted.filter((name) => !fs.existsSync(path.join(root, 'node_modules', name, 'package.json')));
   const ok = missing.length === 0;
-  const text = ok ? `npm install is done (${wanted.length} packages)` : `npm install is not done: ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ` and ${missing.length - 3} more` : ''} missing`;
+  const text = ok
+    ? `npm install is done (${wanted.length} packages)`
+    : `npm install is not done: ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ` and ${missing.length - 3} more` : ''} missing`;
   return { ok, text: line(ok, text, 'run npm install in the workshop folder') };
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { kafkaConfig } from '../config.ts';
+import { deleteTopicsQuietly } from '../platform/topic-deletion.ts';
+import { within } from '../wait.ts';
 
 /**
  * The proof that the checks will work: a fresh topic, one message produced with acks=all,
@@ -13,7 +15,6 @@ export async function produceConsumeRoundTrip(brokers: string[], timeoutMs = 20_
   const producer = kafka.producer();
   const consumer = kafka.consumer({ groupId: id, maxWaitTimeInMs: 100 });
   const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
   try {
     const trip = (async () => {
       await admin.connect();
@@ -32,16 +33,12 @@ export async function produceConsumeRoundTrip(brokers: string[], timeoutMs = 20_
           .catch(reject);
       });
     })();
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the message did not come back within ${timeoutMs / 1000} s`)), timeoutMs);
-    });
-    await Promise.race([trip, timeout]);
+    await within(trip, timeoutMs, `the message did not come back within ${timeoutMs / 1000} s`);
     return { ms: Math.round(performance.now() - started) };
   } finally {
-    clearTimeout(timer);
     await consumer.disconnect().catch(() => undefined);
     await producer.disconnect().catch(() => undefined);
-    await admin.deleteTopics({ topics: [id] }).catch(() => undefined);
+    await deleteTopicsQuietly(admin, [id]);
     await admin.disconnect().catch(() => undefined);
   }
 }

@@ -38,7 +38,8 @@ export function npmRunMentions(tokens: readonly Token[]): Mention[] {
 export function relativeLinks(tokens: readonly Token[]): Mention[] {
   const links: Mention[] = [];
   for (const { token, line } of withLines(tokens)) {
-    const target = token.type === 'link_open' ? token.attrGet('href') : token.type === 'image' ? token.attrGet('src') : null;
+    const target =
+      token.type === 'link_open' ? token.attrGet('href') : token.type === 'image' ? token.attrGet('src') : null;
     if (!target || target.startsWith('#') || /^[a-z][a-z0-9+.-]*:/i.test(target)) continue;
     links.push({ text: decodeURI(target.split('#')[0]!), line });
   }

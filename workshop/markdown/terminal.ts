@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import path from 'node:path';
 import { displayPath } from '../paths.ts';
 import type { Token } from './markdown.ts';
@@ -10,10 +11,18 @@ export interface RenderOptions {
 }
 
 /** Bold and italic switched on and off inside a line. */
-const EMPHASIS: Record<string, string> = { strong_open: '\u001b[1m', strong_close: '\u001b[22m', em_open: '\u001b[3m', em_close: '\u001b[23m' };
+const EMPHASIS: Record<string, string> = {
+  strong_open: '\u001b[1m',
+  strong_close: '\u001b[22m',
+  em_open: '\u001b[3m',
+  em_close: '\u001b[23m',
+};
 
 type Paint = (text: string) => string;
-const ansi = (open: number, close: number): Paint => (text) => `\u001b[${open}m${text}\u001b[${close}m`;
+const ansi =
+  (open: number, close: number): Paint =>
+  (text) =>
+    `\u001b[${open}m${text}\u001b[${close}m`;
 const plain: Paint = (text) => text;
 
 export function wantsColor(stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
@@ -82,7 +91,8 @@ export function renderForTerminal(tokens: readonly Token[], options: RenderOptio
           continue;
         case 'link_close': {
           const target = linkTarget(link ?? '', options.baseDir);
-          const shown = link?.startsWith('#') || target === linkText.replace(/`/g, '') ? '' : ` ${paint.dim(`(${target})`)}`;
+          const shown =
+            link?.startsWith('#') || target === linkText.replace(/`/g, '') ? '' : ` ${paint.dim(`(${target})`)}`;
           out += shown;
           link = undefined;
           continue;
@@ -146,7 +156,8 @@ export function renderForTerminal(tokens: readonly Token[], options: RenderOptio
       case 'code_block': {
         const label = token.info.trim() ? paint.dim(`  ${token.info.trim()}`) : '';
         if (label) emit(label);
-        for (const line of token.content.replace(/\n$/, '').split('\n')) emit(`${paint.dim('  │')} ${paint.code(line)}`);
+        for (const line of token.content.replace(/\n$/, '').split('\n'))
+          emit(`${paint.dim('  │')} ${paint.code(line)}`);
         blank();
         break;
       }
@@ -189,7 +200,11 @@ export function renderForTerminal(tokens: readonly Token[], options: RenderOptio
 
 function renderTable(rows: string[][], bold: Paint): string[] {
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((r) => stripAnsi(r[column] ?? '').length))) ?? [];
-  const format = (cells: string[]) => cells.map((cell, column) => cell + ' '.repeat((widths[column] ?? 0) - stripAnsi(cell).length)).join('  ').trimEnd();
+  const format = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell + ' '.repeat((widths[column] ?? 0) - stripAnsi(cell).length))
+      .join('  ')
+      .trimEnd();
   const [head, ...body] = rows;
   return head ? [bold(format(head)), widths.map((width) => '─'.repeat(width)).join('  '), ...body.map(format)] : [];
 }
@@ -202,5 +217,5 @@ function linkTarget(href: string, baseDir: string | undefined): string {
 }
 
 export function stripAnsi(text: string): string {
-  return text.replace(/\u001b\[[0-9;]*m/g, '');
+  return stripVTControlCharacters(text);
 }

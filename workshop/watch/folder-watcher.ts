@@ -16,7 +16,13 @@ export interface WatchOptions {
 /** Editor droppings that are not a save of the learner's file. */
 export function isNoise(name: string): boolean {
   const base = path.basename(name);
-  return base.startsWith('.') || base.startsWith('#') || base.endsWith('~') || /\.(swp|swx|tmp)$/.test(base) || base === '4913';
+  return (
+    base.startsWith('.') ||
+    base.startsWith('#') ||
+    base.endsWith('~') ||
+    /\.(swp|swx|tmp)$/.test(base) ||
+    base === '4913'
+  );
 }
 
 /**
@@ -67,7 +73,7 @@ function pollFolder(dir: string, onChange: (file: string) => void, intervalMs: n
 /** Each file's size and modification time: cheap to read, and a save changes one of them. */
 function snapshot(dir: string): Map<string, string> {
   const files = new Map<string, string>();
-  let names: string[] = [];
+  let names: string[];
   try {
     names = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' });
   } catch {

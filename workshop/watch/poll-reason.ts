@@ -27,7 +27,19 @@ export const realWatchFacts: WatchFacts = {
 };
 
 const WINDOWS_DRIVE = new Set(['drvfs', '9p', 'v9fs']);
-const NETWORK = new Set(['nfs', 'nfs4', 'cifs', 'smb3', 'smbfs', 'fuse.sshfs', 'sshfs', 'afs', 'fuse.vmhgfs-fuse', 'vboxsf', 'fuse.rclone']);
+const NETWORK = new Set([
+  'nfs',
+  'nfs4',
+  'cifs',
+  'smb3',
+  'smbfs',
+  'fuse.sshfs',
+  'sshfs',
+  'afs',
+  'fuse.vmhgfs-fuse',
+  'vboxsf',
+  'fuse.rclone',
+]);
 
 /**
  * Why `dir` should be polled instead of watched, or undefined when file events work there.
@@ -39,7 +51,8 @@ export function pollReason(dir: string, facts: WatchFacts = realWatchFacts): str
   if (facts.platform !== 'linux') return undefined;
   const type = fileSystemType(dir, facts.mounts() ?? '');
   if (!type) return undefined;
-  if (WINDOWS_DRIVE.has(type) && /microsoft/i.test(facts.kernel() ?? '')) return 'this folder is on a Windows drive under WSL, where file events do not arrive';
+  if (WINDOWS_DRIVE.has(type) && /microsoft/i.test(facts.kernel() ?? ''))
+    return 'this folder is on a Windows drive under WSL, where file events do not arrive';
   if (NETWORK.has(type)) return `this folder is on a network file system (${type}), where file events are unreliable`;
   return undefined;
 }

@@ -12,7 +12,11 @@ export interface RunScheduler {
  * One run per burst of saves, and never two runs at once: saves within `debounceMs` of each
  * other make one run; a save during a run makes exactly one more run after it.
  */
-export function createRunScheduler(run: () => Promise<void>, debounceMs: number, onError: (error: unknown) => void): RunScheduler {
+export function createRunScheduler(
+  run: () => Promise<void>,
+  debounceMs: number,
+  onError: (error: unknown) => void,
+): RunScheduler {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let again = false;

@@ -1,5 +1,6 @@
-import { isGreen, type CheckOutcome, type LessonResult } from '../check/outcome.ts';
-import { countsText, createOutcomePrinter } from '../check/report.ts';
+import { focusStep, isGreen, type CheckOutcome, type LessonResult } from '../check/outcome.ts';
+import { countsText, createOutcomePrinter, problemLines } from '../check/report.ts';
+import type { UnfinishedStep } from '../check/unfinished.ts';
 import type { Lesson } from '../lessons.ts';
 import { displayPath } from '../paths.ts';
 import type { FolderWatcher } from './folder-watcher.ts';
@@ -7,10 +8,14 @@ import { createRunScheduler, type RunScheduler } from './scheduler.ts';
 
 export interface WatchDeps {
   lessons: readonly Lesson[];
-  runChecks(lesson: Lesson, onOutcome: (outcome: CheckOutcome) => void, onConsole: (text: string) => void): Promise<LessonResult>;
+  runChecks(
+    lesson: Lesson,
+    onOutcome: (outcome: CheckOutcome, nextTodo: UnfinishedStep | undefined) => void,
+    onConsole: (text: string) => void,
+  ): Promise<LessonResult>;
   /** Remembers the result for `npm run progress`. */
   record(result: LessonResult): void;
-  print(line: string): void;
+  print: (line: string) => void;
   /** Clears the terminal (or marks a new run where there is no screen to clear). */
   clear(): void;
   watch(dir: string, onChange: (file: string) => void): FolderWatcher;
@@ -46,13 +51,21 @@ export function startWatchSession(first: Lesson, deps: WatchDeps): WatchSession 
     deps.clear();
     banner.forEach(deps.print);
     banner = [];
-    deps.print(`👀 ${checked.id} · ${checked.title} — watching ${displayPath(checked.lessonDir)}/ (${watcher?.method ?? 'starting'})`);
+    deps.print(
+      `👀 ${checked.id} · ${checked.title} — watching ${displayPath(checked.lessonDir)}/ (${watcher?.method ?? 'starting'})`,
+    );
     deps.print('');
     const result = await deps.runChecks(checked, createOutcomePrinter(deps.print), (text) =>
-      deps.print(text.trimEnd().split('\n').map((line) => `     │ ${line}`).join('\n')),
+      deps.print(
+        text
+          .trimEnd()
+          .split('\n')
+          .map((line) => `     │ ${line}`)
+          .join('\n'),
+      ),
     );
     deps.record(result);
-    result.fileErrors.forEach((error) => deps.print(`  ❌ ${checked.id} could not run:\n${error.replace(/^/gm, '     ')}`));
+    problemLines(checked, result).forEach(deps.print);
     deps.print('');
     deps.print(`${checked.id}: ${countsText(result)}`);
 
@@ -91,12 +104,25 @@ export function startWatchSession(first: Lesson, deps: WatchDeps): WatchSession 
   };
 }
 
-/** What to do next, from the first check that is not green: its TODO's place, or its failure. */
+/**
+ * What to do next: a file that does not load or type-check comes first; then the lowest step
+ * that needs work, whether that is the first todo(...) left or a check that fails.
+ */
 export function nextStep(result: LessonResult): string {
   if (result.fileErrors.length > 0) return 'fix the error above so your file loads, then save.';
+  const typeError = result.typeErrors?.[0];
+  if (typeError) return `fix the type error at ${typeError.split(' ')[0]}, then save.`;
   const first = result.outcomes.find((outcome) => outcome.state !== 'passed');
   if (!first) return 'save a file to run the checks again.';
-  if (first.state === 'failed') return `make "${first.name}" pass (the ❌ above says why), then save.`;
-  const location = /\(([^()]+:\d+)\)$/.exec(first.message)?.[1];
-  return location ? `replace the todo(...) at ${location}, then save.` : 'replace the next todo(...) shown above, then save.';
+  const step = focusStep(result);
+  const failing = result.outcomes.find((o) => o.state === 'failed' && (step === undefined || o.step === step));
+  if (failing) return `make "${failing.name}" pass (the ❌ above says why), then save.`;
+  const own = result.nextTodo?.lessonId === result.lessonId ? result.nextTodo : undefined;
+  const reached = result.outcomes.find((o) => o.state === 'todo');
+  const location = own?.location ?? (reached && /\(([^()]+:\d+)\)$/.exec(reached.message)?.[1]);
+  if (location) return `replace the todo(...) at ${location}, then save.`;
+  const anyFailing = result.outcomes.find((o) => o.state === 'failed');
+  return anyFailing
+    ? `make "${anyFailing.name}" pass (the ❌ above says why), then save.`
+    : 'replace the next todo(...) shown above, then save.';
 }

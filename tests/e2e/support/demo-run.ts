@@ -1,13 +1,17 @@
 import { CheckContext } from '../../../checks/support/context.ts';
-import { DemoProcess, type DemoProgram } from '../../../workshop/demo-process.ts';
+import { DemoProcess, type DemoProgram, type LaunchOptions } from '../../../workshop/demo-process.ts';
 
 export interface DemoRun {
   /** Fresh names, the broker, an admin, a reader; whatever it creates is deleted after the test. */
   ctx: CheckContext;
   /** A topic name nobody has used, for a program to create; deleted after the test too. */
-  topicName(label: string): string;
+  topicName: (label: string) => string;
   /** Starts demo/<program>.ts as a child process, with --solution unless told otherwise. */
-  start(program: DemoProgram, args: Array<string | number>, options?: { solution?: boolean }): DemoProcess;
+  start: (
+    program: DemoProgram,
+    args: Array<string | number>,
+    options?: { solution?: boolean; launch?: LaunchOptions },
+  ) => DemoProcess;
 }
 
 /**
@@ -25,7 +29,12 @@ export function demoRun(onTestFinished: (cleanup: () => Promise<void>) => void, 
     ctx,
     topicName: (label) => ctx.ownTopic(ctx.name(label)),
     start(program, args, options = {}) {
-      const child = new DemoProcess(program, [...args.map(String), ...(options.solution === false ? [] : ['--solution'])], ctx.brokers);
+      const child = new DemoProcess(
+        program,
+        [...args.map(String), ...(options.solution === false ? [] : ['--solution'])],
+        ctx.brokers,
+        options.launch,
+      );
       children.push(child);
       return child;
     },

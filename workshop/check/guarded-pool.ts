@@ -1,0 +1,105 @@
+import { EventEmitter } from 'node:events';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { PoolOptions, PoolRunnerInitializer, PoolWorker, WorkerRequest } from 'vitest/node';
+
+/**
+ * vitest's threads pool, with two guards for `npm run check`: the learner's code runs in a
+ * worker thread with a heap limit, so flooding memory ends that thread with an error instead of
+ * the whole process with "FATAL ERROR: … JavaScript heap out of memory"; and the runner can end
+ * the thread (stopCheckThreads) when the learner's code holds it and will not let go.
+ */
+export const CHECK_HEAP_MB = 512;
+
+const threads = new Set<Worker>();
+/** Threads stopCheckThreads() ended: their exit is expected, whatever vitest was doing at that moment. */
+const endedOnPurpose = new WeakSet<Worker>();
+/** Emits 'out-of-memory' when a checks' thread ran out of its heap. */
+export const checkThreadEvents = new EventEmitter();
+
+/** Ends every checks' thread at once; vitest then reports its run as ended. */
+export async function stopCheckThreads(): Promise<void> {
+  for (const thread of threads) endedOnPurpose.add(thread);
+  await Promise.all([...threads].map((thread) => thread.terminate()));
+}
+
+class GuardedThreadsWorker implements PoolWorker {
+  // the worker runtime is vitest's own threads worker, which must hear its own pool's name
+  readonly name = 'threads';
+  private thread: Worker | undefined;
+  private readonly exitListeners = new Map<(arg: unknown) => void, (arg: unknown) => void>();
+
+  constructor(
+    private readonly options: PoolOptions,
+    private readonly heapMb: number,
+  ) {}
+
+  on(event: string, callback: (arg: unknown) => void): void {
+    if (event !== 'exit') return void this.current.on(event, callback);
+    // vitest turns a thread's exit into an 'error' event, which throws when no test file is running
+    // on that thread at the moment (it waits between files): a thread ended on purpose must not
+    // take the whole run down with "Worker exited unexpectedly" and a stack trace
+    const thread = this.current;
+    const guarded = (arg: unknown) => {
+      try {
+        callback(arg);
+      } catch (error) {
+        if (!endedOnPurpose.has(thread)) throw error;
+      }
+    };
+    this.exitListeners.set(callback, guarded);
+    thread.on(event, guarded);
+  }
+
+  off(event: string, callback: (arg: unknown) => void): void {
+    const listener = (event === 'exit' && this.exitListeners.get(callback)) || callback;
+    this.exitListeners.delete(callback);
+    this.current.off(event, listener);
+  }
+
+  send(message: WorkerRequest): void {
+    this.current.postMessage(message);
+  }
+
+  deserialize(data: unknown): unknown {
+    return data;
+  }
+
+  start(): Promise<void> {
+    if (this.thread) return Promise.resolve();
+    const thread = new Worker(path.resolve(this.options.distPath, 'workers/threads.js'), {
+      env: this.options.env,
+      execArgv: this.options.execArgv,
+      stdout: true,
+      stderr: true,
+      resourceLimits: { maxOldGenerationSizeMb: this.heapMb },
+    });
+    thread.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') checkThreadEvents.emit('out-of-memory', this.heapMb);
+    });
+    thread.once('exit', () => threads.delete(thread));
+    const { logger } = this.options.project.vitest;
+    thread.stdout.pipe(logger.outputStream, { end: false });
+    thread.stderr.pipe(logger.errorStream, { end: false });
+    threads.add(thread);
+    this.thread = thread;
+    return Promise.resolve();
+  }
+
+  async stop(): Promise<void> {
+    const thread = this.thread;
+    this.thread = undefined;
+    if (!thread) return;
+    await thread.terminate();
+    threads.delete(thread);
+  }
+
+  private get current(): Worker {
+    if (!this.thread) throw new Error('the checks thread is not running');
+    return this.thread;
+  }
+}
+
+export function guardedThreads(heapMb = CHECK_HEAP_MB): PoolRunnerInitializer {
+  return { name: 'guarded-threads', createPoolWorker: (options) => new GuardedThreadsWorker(options, heapMb) };
+}
