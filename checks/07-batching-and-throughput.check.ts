@@ -384,7 +384,9 @@ export const lesson07 = defineLesson<Lesson07>({
           }
           return measuredRate;
         };
-        let fastRate = await measured(300, 'fast-probe');
+        let fastRate = await measured(300, 'fast-probe-1');
+        // a probe this short is a tenth of a second, which one hiccup of a busy machine can fill
+        if (fastRate < 2 * naiveRate) fastRate = Math.max(fastRate, await measured(300, 'fast-probe-2'));
         for (let run = 1; run <= 3 && fastRate < REQUIRED_SPEEDUP * naiveRate && fastRate >= 2 * naiveRate; run++) {
           fastRate = Math.max(fastRate, await measured(3000, `fast-${run}`));
         }
