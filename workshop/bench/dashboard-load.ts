@@ -1,13 +1,11 @@
 import { setTimeout } from 'node:timers/promises';
 import { Kafka } from 'kafkajs';
-import { encodeTransaction } from '../../bank/codec.ts';
-import { createTransactionGenerator } from '../../bank/generator.ts';
 import { DEFAULT_PARTITIONS, DEFAULT_RATE } from '../../demo/defaults.ts';
 import { openBrowser } from '../browser/chromium.ts';
 import { kafkaConfig } from '../config.ts';
 import { DashboardProcess } from '../dashboard-process.ts';
 import { DemoProcess } from '../demo-process.ts';
-import { pause } from '../wait.ts';
+import { sendInBatches } from './batch-sender.ts';
 import { percentile } from './measure.ts';
 import { deleteTopicsQuietly } from '../platform/topic-deletion.ts';
 
@@ -80,7 +78,9 @@ async function measureAt(brokers: string[], { rate, seconds, sender }: (typeof R
     const stored = async () =>
       (await admin.fetchTopicOffsets(topic)).reduce((sum, partition) => sum + Number(partition.high), 0);
     stream =
-      sender === 'simulator' ? await startSimulator(brokers, topic, rate) : await sendBatches(brokers, topic, rate);
+      sender === 'simulator'
+        ? await startSimulator(brokers, topic, rate)
+        : await sendInBatches(brokers, topic, { rate, tickMs: 100 });
     // the page records when it first shows each message, on its own clock, through the window
     const watching = browser.page.evaluate<number[]>(firstSeenDelays(seconds * 1000));
     const [before, startCount, started] = [await usage(), await stored(), performance.now()];
@@ -115,38 +115,6 @@ async function startSimulator(brokers: string[], topic: string, rate: number) {
   const simulator = new DemoProcess('simulator', ['--topic', topic, '--rate', String(rate), '--solution'], brokers);
   await simulator.waitForLine(/Sent \d+ transactions/, 60_000);
   return { stop: async () => void (await simulator.interrupt(60_000).catch(() => simulator.kill())) };
-}
-
-/** Transactions keyed by account, `rate` a second, in a batch every 100 ms from one producer. */
-async function sendBatches(brokers: string[], topic: string, rate: number) {
-  const producer = new Kafka(kafkaConfig(`bench-sender-${topic}`, brokers)).producer();
-  await producer.connect();
-  const next = createTransactionGenerator();
-  const stopped = new AbortController();
-  const tickMs = 100;
-  const sendOne = () =>
-    producer.send({
-      topic,
-      acks: -1,
-      messages: Array.from({ length: (rate * tickMs) / 1000 }, () => next()).map((tx) => ({
-        key: String(tx.account),
-        value: encodeTransaction(tx),
-      })),
-    });
-  await sendOne();
-  const started = performance.now();
-  const sending = (async () => {
-    for (let tick = 1; !stopped.signal.aborted; tick++) {
-      await pause(started + tick * tickMs - performance.now(), stopped.signal);
-      if (!stopped.signal.aborted) await sendOne();
-    }
-  })();
-  return {
-    stop: async () => {
-      stopped.abort();
-      await sending.finally(() => producer.disconnect());
-    },
-  };
 }
 
 /**
