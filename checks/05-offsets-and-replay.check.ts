@@ -191,12 +191,14 @@ async function expectLag(
   topic: string,
   want: PartitionLag[],
   lows: readonly number[],
+  /** Said after the mistake, when the setup points at a likely cause of its own. */
+  hint = '',
 ) {
   const got = await lesson.consumerLag(await ctx.admin(), groupId, topic);
   expect(Array.isArray(got), 'consumerLag() should return an array with one entry per partition').toBe(true);
   for (const expected of want) {
     const found = got.find((l) => l.partition === expected.partition);
-    expect(found, lagMistake(found, expected, lows[expected.partition] ?? 0)).toEqual(expected);
+    expect(found, lagMistake(found, expected, lows[expected.partition] ?? 0) + hint).toEqual(expected);
   }
   expect(
     got.map((l) => l.partition),
@@ -305,6 +307,26 @@ export const lesson05 = defineLesson<Lesson05>({
         // three new messages on partition 0: its lag must follow
         await produceHistory(ctx, topic, [3], Date.now());
         await expectLag(lesson, ctx, groupId, topic, want(3), lows);
+
+        // the group now has commits on a second topic too: each topic's lag must be its own
+        const other = await ctx.createTopic('other', 3);
+        await produceHistory(ctx, other, [4, 4, 4]);
+        const otherCommits = [1, 3, 2];
+        await commitGroupOffsets(
+          ctx.connection('check-commits'),
+          groupId,
+          other,
+          otherCommits.map((offset, partition) => ({ partition, offset: String(offset) })),
+        );
+        const twoTopics = `. The group has committed offsets on two topics now, ${topic} and ${other}: ask admin.fetchOffsets for the one topic you were given (topics: [topic]) and use that topic's entry`;
+        const otherWant = otherCommits.map((committed, partition) => ({
+          partition,
+          endOffset: 4,
+          committedOffset: committed,
+          lag: 4 - committed,
+        }));
+        await expectLag(lesson, ctx, groupId, other, otherWant, [0, 0, 0], twoTopics);
+        await expectLag(lesson, ctx, groupId, topic, want(3), lows, twoTopics);
       },
     },
     {
@@ -465,6 +487,11 @@ export const lesson05 = defineLesson<Lesson05>({
       fixture: 'replay-from-beginning',
       rejectedBy: 'replaySince() returns exactly the transactions stamped at or after the timestamp',
       teaches: /stamped before the timestamp: seek each partition/,
+    },
+    {
+      fixture: 'lag-all-topics-of-the-group',
+      rejectedBy: 'consumerLag() matches what was produced and consumed, exactly',
+      teaches: /committed offsets on two topics now.*topics: \[topic\]/,
     },
     {
       fixture: 'lag-offsets-as-strings',
