@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { displayPath, STATE_DIR } from '../paths.ts';
+import { waitForGroupCoordinators } from './coordinators.ts';
 import { installedJavaMajorVersion } from './java.ts';
 import { ensureKafkaJars } from './jars.ts';
 import {
@@ -91,6 +92,9 @@ export async function startLocalBroker(
   writePidFile(pidFile(layout), child.pid!);
   try {
     await waitUntilReady(address, child.pid!, logFile);
+    // answering is not yet ready for groups: until it has loaded its group coordinators, a first
+    // check that commits or asks for a group's offsets meets "The coordinator is loading"
+    await waitForGroupCoordinators([address]);
   } catch (error) {
     await stopProcess(child.pid!, { graceMs: 5000, stopFile: stopFileOf(layout) });
     fs.rmSync(pidFile(layout), { force: true });
