@@ -192,7 +192,7 @@ export class CheckRegistry {
  * requests are retried then; the learner's code never sees the registry's race. A request left
  * unanswered is sent again too.
  */
-async function withRaceRetries(request: () => Promise<Response>, attempts = 5): Promise<Response> {
+async function withRaceRetries(request: () => Promise<Response>, attempts = 8): Promise<Response> {
   for (let attempt = 1; ; attempt++) {
     let response: Response;
     try {
