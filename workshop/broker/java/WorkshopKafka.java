@@ -52,7 +52,7 @@ public final class WorkshopKafka {
       // a broken pipe means the same as its end
     }
     System.err.println("[workshop] the process that started this broker has ended: stopping now");
-    if (dir != null && !dir.isEmpty()) deleteQuietly(Paths.get(dir));
+    if (dir != null && !dir.isEmpty()) deleteThrowAwayFolder(Paths.get(dir));
     // halt, not exit: a throw-away broker needs no clean shutdown, and a cluster's brokers would
     // otherwise wait minutes for a controller that is going away at the same moment
     Runtime.getRuntime().halt(0);
@@ -95,6 +95,24 @@ public final class WorkshopKafka {
     return values;
   }
 
+  /**
+   * A cluster's nodes all see their owner end at the same moment and delete the same folder side
+   * by side, while the other nodes' Kafka may still write a checkpoint into it: one pass can meet
+   * files that vanish under it or appear after it, so it tries a few passes.
+   */
+  private static void deleteThrowAwayFolder(Path root) {
+    for (int pass = 0; pass < 20 && Files.exists(root); pass++) {
+      if (pass > 0) {
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException stopped) {
+          return;
+        }
+      }
+      deleteQuietly(root);
+    }
+  }
+
   private static void deleteQuietly(Path root) {
     try {
       Files.walkFileTree(
@@ -107,6 +125,12 @@ public final class WorkshopKafka {
               } catch (IOException ignored) {
                 // a file still open elsewhere (Windows): the folder is swept by kafka:stop -- --all
               }
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException failed) {
+              // deleted by a sibling node in the meantime: go on with the rest
               return FileVisitResult.CONTINUE;
             }
 
