@@ -8,6 +8,7 @@ import { commitGroupOffsets } from '../workshop/group-offsets.ts';
 import type { CheckContext } from './support/context.ts';
 import { asError, defineLesson, registerLesson } from './support/lesson-checks.ts';
 import { sendMessages } from './support/produce.ts';
+import { afterLearnerReadsEndOffsets, clientsStillConnected } from './support/tracked-kafkajs.ts';
 import { waitFor, within } from './support/wait.ts';
 
 type Lesson05 = typeof Lesson;
@@ -157,8 +158,15 @@ function describeLag(lags: readonly PartitionLag[]): string {
     .join('; ');
 }
 
-/** Turns a wrong lag into the lesson it teaches. */
-function lagMistake(got: PartitionLag | undefined, want: PartitionLag, low: number): string {
+/** Turns a wrong lag into the lesson it teaches; `hint` is a likely cause the check's setup adds. */
+function lagMistake(got: PartitionLag | undefined, want: PartitionLag, low: number, hint: string): string {
+  if (got && want.committedOffset === 0 && got.committedOffset === low && low > 0) {
+    return `partition ${want.partition} should be end ${want.endOffset} − committed 0 = lag ${want.lag}; you said committed ${got.committedOffset}, lag ${got.lag}. The group committed offset 0 there: 0 is a real commit (only -1 means "never committed"), and it stays the committed offset after retention removed the messages below ${low}. Test commit >= 0, not commit > 0 or commit || low. Kafka's own kafka-consumer-groups.sh shows the same: CURRENT-OFFSET 0, LAG ${want.lag}`;
+  }
+  return commonLagMistake(got, want, low) + hint;
+}
+
+function commonLagMistake(got: PartitionLag | undefined, want: PartitionLag, low: number): string {
   const where = `partition ${want.partition} should be end ${want.endOffset} − committed ${want.committedOffset} = lag ${want.lag}`;
   if (!got)
     return `${where}, but consumerLag() left partition ${want.partition} out: report every partition of the topic, committed or not`;
@@ -198,12 +206,21 @@ async function expectLag(
   expect(Array.isArray(got), 'consumerLag() should return an array with one entry per partition').toBe(true);
   for (const expected of want) {
     const found = got.find((l) => l.partition === expected.partition);
-    expect(found, lagMistake(found, expected, lows[expected.partition] ?? 0) + hint).toEqual(expected);
+    expect(found, lagMistake(found, expected, lows[expected.partition] ?? 0, hint)).toEqual(expected);
   }
   expect(
     got.map((l) => l.partition),
     `consumerLag() should list each partition once, in partition order; it returned ${describeLag(got)}`,
   ).toEqual(want.map((l) => l.partition));
+}
+
+/** Once one of the lesson's functions has returned, every client it connected is disconnected. */
+function expectNothingLeftConnected(ctx: CheckContext, call: string) {
+  const open = clientsStillConnected(ctx.runId).map(({ kind }) => kind);
+  expect(
+    open,
+    `${call} returned with ${open.length === 1 ? `its ${open[0]} client` : `${open.length} clients (${open.join(', ')})`} still connected. An open connection keeps a program such as npm run offsets from exiting: disconnect every client you connect, in a finally (as withAdmin() does)`,
+  ).toEqual([]);
 }
 
 function idsOf(stamped: ReadonlyArray<{ tx: Transaction }>): string[] {
@@ -311,13 +328,15 @@ export const lesson05 = defineLesson<Lesson05>({
         // the group now has commits on a second topic too: each topic's lag must be its own
         const other = await ctx.createTopic('other', 3);
         await produceHistory(ctx, other, [4, 4, 4]);
-        const otherCommits = [1, 3, 2];
+        // a commit of 0 is a commit too, even once retention has removed the message at offset 0
+        const otherCommits = [0, 3, 2];
         await commitGroupOffsets(
           ctx.connection('check-commits'),
           groupId,
           other,
           otherCommits.map((offset, partition) => ({ partition, offset: String(offset) })),
         );
+        await expireOldest(ctx, other, 0, 1);
         const twoTopics = `. The group has committed offsets on two topics now, ${topic} and ${other}: ask admin.fetchOffsets for the one topic you were given (topics: [topic]) and use that topic's entry`;
         const otherWant = otherCommits.map((committed, partition) => ({
           partition,
@@ -325,7 +344,7 @@ export const lesson05 = defineLesson<Lesson05>({
           committedOffset: committed,
           lag: 4 - committed,
         }));
-        await expectLag(lesson, ctx, groupId, other, otherWant, [0, 0, 0], twoTopics);
+        await expectLag(lesson, ctx, groupId, other, otherWant, [1, 0, 0], twoTopics);
         await expectLag(lesson, ctx, groupId, topic, want(3), lows, twoTopics);
       },
     },
@@ -339,6 +358,7 @@ export const lesson05 = defineLesson<Lesson05>({
         const groupId = ctx.name('reset-group');
         // a group on an empty topic can be reset too: there is simply nothing to re-read
         await lesson.resetToEarliest(ctx.connection(), groupId, topic);
+        expectNothingLeftConnected(ctx, 'resetToEarliest()');
         const stamped = await produceHistory(ctx, topic, [4, 6]);
         await expireOldest(ctx, topic, 1, 2);
         const ends = await ctx.endOffsets(topic);
@@ -350,6 +370,7 @@ export const lesson05 = defineLesson<Lesson05>({
         );
 
         await lesson.resetToEarliest(ctx.connection(), groupId, topic);
+        expectNothingLeftConnected(ctx, 'resetToEarliest()');
 
         const after = await positionsAfterReset(ctx, groupId, topic);
         const kept = stamped.filter(({ partition, index }) => partition !== 1 || index >= 2);
@@ -378,6 +399,7 @@ export const lesson05 = defineLesson<Lesson05>({
         );
 
         await lesson.resetToTimestamp(ctx.connection(), groupId, topic, since);
+        expectNothingLeftConnected(ctx, 'resetToTimestamp()');
 
         const after = await positionsAfterReset(ctx, groupId, topic);
         const expected = [...stamped, ...later].filter(({ timestamp }) => timestamp >= since);
@@ -403,12 +425,19 @@ export const lesson05 = defineLesson<Lesson05>({
         ];
         const since = start + 3000; // the stamp of partition 0's fourth message
 
+        // new transactions arrive on every partition the moment the replay has read where the
+        // partitions end: they are not history, and a replay that read them would never end on a live topic
+        let arrivedDuringReplay: Awaited<ReturnType<typeof produceHistory>> = [];
+        const stopArriving = afterLearnerReadsEndOffsets(ctx.runId, async (readTopic) => {
+          if (readTopic === topic && arrivedDuringReplay.length === 0)
+            arrivedDuringReplay = await produceHistory(ctx, topic, [2, 2, 2], Date.now());
+        });
         const replayed = await replay(lesson, {
           connection: ctx.connection(),
           topic,
           groupId: ctx.name('replay'),
           since,
-        });
+        }).finally(stopArriving);
 
         expect(Array.isArray(replayed), 'replaySince() should return the replayed transactions as an array').toBe(true);
         const ids = replayed.map((tx) => tx.transaction_id);
@@ -423,6 +452,11 @@ export const lesson05 = defineLesson<Lesson05>({
           older.length,
           `replaySince() returned ${older.length} transaction(s) stamped before the timestamp: seek each partition to the offset for the timestamp, not to the beginning`,
         ).toBe(0);
+        const tooNew = arrivedDuringReplay.filter(({ tx }) => ids.includes(tx.transaction_id));
+        expect(
+          tooNew.map(({ partition, tx }) => `partition ${partition}: ${tx.transaction_id}`),
+          `replaySince() returned ${tooNew.length} transaction(s) written after it had read where each partition ends: a replay reads history up to those end offsets and skips any offset at or past them, or on a live topic it never ends`,
+        ).toEqual([]);
         const missing = expected.filter(({ tx }) => !ids.includes(tx.transaction_id));
         expect(
           missing.map((m) => `partition ${m.partition}: ${m.tx.transaction_id}`),
@@ -454,6 +488,7 @@ export const lesson05 = defineLesson<Lesson05>({
           group?.members.length ?? 0,
           'the replay consumer is still in its group after replaySince() returned: disconnect it in a finally, once every partition is read',
         ).toBe(0);
+        expectNothingLeftConnected(ctx, 'replaySince()');
       },
     },
   ],
@@ -527,6 +562,21 @@ export const lesson05 = defineLesson<Lesson05>({
       fixture: 'replay-seeks-before-run',
       rejectedBy: 'replaySince() returns exactly the transactions stamped at or after the timestamp',
       teaches: /consumer#run must be called first.*Seek each partition after await consumer\.run/,
+    },
+    {
+      fixture: 'lag-zero-commit-is-no-commit',
+      rejectedBy: 'consumerLag() matches what was produced and consumed, exactly',
+      teaches: /committed offset 0 there: 0 is a real commit.*commit >= 0/,
+    },
+    {
+      fixture: 'reset-leaves-admin-connected',
+      rejectedBy: 'resetToEarliest() makes a stopped group re-read everything still on the topic',
+      teaches: /resetToEarliest\(\) returned with its admin client still connected.*in a finally/,
+    },
+    {
+      fixture: 'replay-past-the-end',
+      rejectedBy: 'replaySince() returns exactly the transactions stamped at or after the timestamp',
+      teaches: /written after it had read where each partition ends.*skips any offset at or past them/,
     },
   ],
   correctVariants: ['admin-set-offsets', 'filter-by-timestamp', 'each-batch-replay'],

@@ -1,8 +1,9 @@
 /**
- * kafkajs itself, with four additions: every client made from a check's connection is noted, with
- * its options, so the check can read them and disconnect it afterwards; a consumer's message
- * handler can be let go of; its calls are counted; and a producer's failed sends are noted, so a
- * check can tell a caught error from a send that worked.
+ * kafkajs itself, with a few additions: every client made from a check's connection is noted, with
+ * its options and whether it is connected, so the check can read them and disconnect it afterwards;
+ * a consumer's message handler can be let go of; its calls are counted; a producer's failed sends
+ * are noted, so a check can tell a caught error from a send that worked; and a check can write
+ * messages between an admin's end-offset answer and the learner's use of it.
  * A learner's consumer whose code hangs or throws must not linger in its group or keep the
  * process alive. The learner's `import … from 'kafkajs'` resolves to this module during checks
  * (workshop/check/learner-kafkajs.ts); the clients are the real ones, and they read and write
@@ -121,13 +122,47 @@ function releasableHandlers(consumer: Consumer, clientId: string | undefined): C
   return consumer;
 }
 
+/** Clients whose connect() has finished and whose disconnect() has not. */
+const connected = new WeakSet<Client>();
+
 function note<T extends Client>(clientId: string | undefined, client: T): T {
   if (clientId) {
     const clients = clientsById.get(clientId) ?? new Set();
     clients.add(client);
     clientsById.set(clientId, clients);
   }
+  // every kind of client has these two events, emitted before connect() and disconnect() return
+  // (kafkajs types each kind's on() apart, so the union of the three has no callable signature)
+  const on = client.on.bind(client) as (event: string, listener: () => void) => unknown;
+  const events = client.events as { CONNECT: string; DISCONNECT: string };
+  on(events.CONNECT, () => connected.add(client));
+  on(events.DISCONNECT, () => connected.delete(client));
   return client;
+}
+
+/**
+ * What a check runs after the learner's admin.fetchTopicOffsets() has its answer and before the
+ * learner's code gets it: the check can write messages that arrive "while" that code works, on
+ * the real broker, exactly once and at the same point every run.
+ */
+type EndOffsetsHook = (topic: string) => Promise<void>;
+const endOffsetsHooks = new Map<string, EndOffsetsHook>();
+
+/** Until the returned function is called, `hook` runs after each end-offsets answer to a learner admin whose client id contains `marker`. */
+export function afterLearnerReadsEndOffsets(marker: string, hook: EndOffsetsHook): () => void {
+  endOffsetsHooks.set(marker, hook);
+  return () => endOffsetsHooks.delete(marker);
+}
+
+function withEndOffsetsHook(clientId: string | undefined, admin: Admin): Admin {
+  if (!clientId) return admin;
+  const fetchTopicOffsets = admin.fetchTopicOffsets.bind(admin);
+  admin.fetchTopicOffsets = async (topic: string) => {
+    const offsets = await fetchTopicOffsets(topic);
+    for (const [marker, hook] of endOffsetsHooks) if (clientId.includes(marker)) await hook(topic);
+    return offsets;
+  };
+  return admin;
 }
 
 export class Kafka extends kafkajs.Kafka {
@@ -151,7 +186,7 @@ export class Kafka extends kafkajs.Kafka {
   }
 
   override admin(config: AdminConfig = {}): Admin {
-    const client = super.admin(config);
+    const client = withEndOffsetsHook(this.clientId, super.admin(config));
     made.set(client, { kind: 'admin', client, config });
     return note(this.clientId, client);
   }
@@ -167,6 +202,11 @@ export function clientsMadeWith(marker: string): LearnerClient[] {
     .filter(([clientId]) => clientId.includes(marker))
     .flatMap(([, clients]) => [...clients].map((client) => made.get(client)))
     .filter((client): client is LearnerClient => client !== undefined);
+}
+
+/** The clients made with a client id that contains `marker` that are connected right now: connected and never disconnected. */
+export function clientsStillConnected(marker: string): LearnerClient[] {
+  return clientsMadeWith(marker).filter(({ client }) => connected.has(client));
 }
 
 /** Lets go of the message handlers of every consumer made with a client id that contains `marker`. */
