@@ -127,6 +127,9 @@ function untilEveryPartitionIsRead(consumer: Consumer): { promise: Promise<void>
       if (!payload.restart) reject(payload.error);
     });
   });
+  // a crash while run() starts makes seek() throw first, and then nobody awaits this promise:
+  // without a handler its rejection would end the whole program
+  promise.catch(() => undefined);
   return { promise, done };
 }
 
