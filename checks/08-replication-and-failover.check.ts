@@ -218,7 +218,6 @@ async function clusterView(admin: Admin, topic: string): Promise<PartitionState[
     .sort((a, b) => a.partition - b.partition);
 }
 
-/** The learner's report, in a comparable shape: a report may list replicas in any order. */
 /** The learner's report, in the order it came, each replica list sorted: a report may list replicas in any order. */
 async function learnerReport(lesson: Lesson08, admin: Admin, topic: string): Promise<PartitionState[]> {
   const report = await lesson.partitionReport(admin, topic);
@@ -317,6 +316,13 @@ export const lesson08 = defineLesson<Lesson08>({
             `the report lists the partitions in the order ${order.join(', ')}: list them in partition order, 0, 1, 2 (sort by partition, ascending), as a dashboard reads them`,
           );
         }
+        // the line npm run failover prints for each partition, from the given formatPartitionState()
+        const state = view[0]!;
+        const line = `partition ${state.partition}: leader ${state.leader}, in sync ${state.isr.join(',')} of ${state.replicas.join(',')}`;
+        expect(
+          lesson.formatPartitionState(state),
+          `formatPartitionState() is what npm run failover prints for each partition, and it should print "${line}". It is given code: put it back as the stub had it (npm run reset lesson-08 restores the lesson's files, after a backup of yours)`,
+        ).toBe(line);
       },
     },
     {
