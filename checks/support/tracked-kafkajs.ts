@@ -204,7 +204,7 @@ export function clientsMadeWith(marker: string): LearnerClient[] {
     .filter((client): client is LearnerClient => client !== undefined);
 }
 
-/** The clients made with a client id that contains `marker` that are connected right now: connected and never disconnected. */
+/** The clients made with a client id that contains `marker` that are connected right now: connect() done, disconnect() not. */
 export function clientsStillConnected(marker: string): LearnerClient[] {
   return clientsMadeWith(marker).filter(({ client }) => connected.has(client));
 }
