@@ -318,7 +318,7 @@ export const lesson08 = defineLesson<Lesson08>({
         }
         // the line npm run failover prints for each partition, from the given formatPartitionState()
         const state = view[0]!;
-        const line = `partition ${state.partition}: leader ${state.leader}, in sync ${state.isr.join(',')} of ${state.replicas.join(',')}`;
+        const line = `partition ${state.partition}: ${stateText(state)}`;
         expect(
           lesson.formatPartitionState(state),
           `formatPartitionState() is what npm run failover prints for each partition, and it should print "${line}". It is given code: put it back as the stub had it (npm run reset lesson-08 restores the lesson's files, after a backup of yours)`,
