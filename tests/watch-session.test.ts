@@ -30,7 +30,7 @@ const todo = (name: string, where: string): CheckOutcome => ({
  * The session's decisions with the check runner replaced by a script of results: the real
  * runner and broker are exercised end to end in watch.e2e.test.ts.
  */
-function session(results: Record<string, LessonResult[]>, lessons = [lesson('01'), lesson('02')]) {
+function session(results: Record<string, LessonResult[]>, lessons = [lesson('01'), lesson('02')], reference = false) {
   const output: string[] = [];
   const saves = new Map<string, () => void>();
   const recorded: LessonResult[] = [];
@@ -52,6 +52,7 @@ function session(results: Record<string, LessonResult[]>, lessons = [lesson('01'
     keysLine: '',
     debounceMs: 1,
     onAllDone: () => (allDone = true),
+    reference,
   };
   const started = startWatchSession(lessons[0]!, deps);
   return { started, output, saves, recorded, allDone: () => allDone };
@@ -92,6 +93,26 @@ test('the last lesson turning green ends the session', async () => {
   await started.scheduler.idle();
   expect(output).toContain('🏁 Every lesson is green. Well done!');
   expect(allDone()).toBe(true);
+  started.stop();
+});
+
+test('with --solution it watches the reference code, and a green run stays on that lesson', async () => {
+  const green: LessonResult = { lessonId: 'lesson-01', outcomes: [passed('first')], fileErrors: [] };
+  const { started, output, saves, allDone } = session({ 'lesson-01': [green, { ...green }] }, undefined, true);
+  await started.scheduler.idle();
+  expect([...saves.keys()]).toEqual([`${PROJECT_ROOT}/solutions/01-x`]);
+  expect(output).toContain('👀 lesson-01 · Title 01 — watching solutions/01-x/ (test events)');
+  expect(output).toContain('✅ The reference code of lesson-01 passes every check.');
+
+  saves.get(`${PROJECT_ROOT}/solutions/01-x`)!();
+  await started.scheduler.idle();
+  expect(
+    output.filter((line) => line.startsWith('👀 ')),
+    'one run at the start and one for the save',
+  ).toHaveLength(2);
+  expect(output.join('\n')).not.toContain('lesson-02');
+  expect(started.current().id).toBe('lesson-01');
+  expect(allDone()).toBe(false);
   started.stop();
 });
 

@@ -1,7 +1,9 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { PoolOptions, PoolRunnerInitializer, PoolWorker, WorkerRequest } from 'vitest/node';
+import { adoptWarmThread, CHECK_HEAP_MB } from './warm-thread.mjs';
 
 /**
  * vitest's threads pool, with two guards for `npm run check`: the learner's code runs in a
@@ -9,8 +11,6 @@ import type { PoolOptions, PoolRunnerInitializer, PoolWorker, WorkerRequest } fr
  * the whole process with "FATAL ERROR: … JavaScript heap out of memory"; and the runner can end
  * the thread (stopCheckThreads) when the learner's code holds it and will not let go.
  */
-export const CHECK_HEAP_MB = 512;
-
 const threads = new Set<Worker>();
 /** Threads stopCheckThreads() ended: their exit is expected, whatever vitest was doing at that moment. */
 const endedOnPurpose = new WeakSet<Worker>();
@@ -65,15 +65,20 @@ class GuardedThreadsWorker implements PoolWorker {
     return data;
   }
 
-  start(): Promise<void> {
-    if (this.thread) return Promise.resolve();
-    const thread = new Worker(path.resolve(this.options.distPath, 'workers/threads.js'), {
-      env: this.options.env,
-      execArgv: this.options.execArgv,
-      stdout: true,
-      stderr: true,
-      resourceLimits: { maxOldGenerationSizeMb: this.heapMb },
-    });
+  async start(): Promise<void> {
+    if (this.thread) return;
+    const entry = path.resolve(this.options.distPath, 'workers/threads.js');
+    const { env, execArgv } = this.options;
+    // a thread started early (npm run check, npm run watch) has loaded the runtime already
+    const thread =
+      (await adoptWarmThread({ entry: pathToFileURL(entry).href, env, execArgv, heapMb: this.heapMb })) ??
+      new Worker(entry, {
+        env,
+        execArgv,
+        stdout: true,
+        stderr: true,
+        resourceLimits: { maxOldGenerationSizeMb: this.heapMb },
+      });
     thread.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') checkThreadEvents.emit('out-of-memory', this.heapMb);
     });
@@ -83,7 +88,6 @@ class GuardedThreadsWorker implements PoolWorker {
     thread.stderr.pipe(logger.errorStream, { end: false });
     threads.add(thread);
     this.thread = thread;
-    return Promise.resolve();
   }
 
   async stop(): Promise<void> {

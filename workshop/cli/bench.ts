@@ -9,14 +9,25 @@ import { runCli } from './run-cli.ts';
 /**
  * `npm run bench [section…] [--runs N] [--messages N]`: measured on this machine against one
  * broker. Timings are whole-process wall times, the median of --runs runs (default 5):
- * broker, cluster, check, test. Then the live demo's end-to-end latency (demo), the dashboard's
+ * broker, cluster, check, test; watch times a re-run of npm run watch from a save to its count of
+ * the checks, for the lessons that need only a broker. Then the live demo's end-to-end latency (demo), the dashboard's
  * CPU use and produce-to-screen delay in chromium (dashboard), and lesson 07's
  * producer throughput against Kafka's Java ProducerPerformance, then per codec, with bytes on
  * disk (throughput; median of --runs runs, default 3, of --messages messages), and lesson 10's
  * balance service on a backlog, with transactions and without (balances; median of --runs
  * runs, default 3, of --messages transactions, default 20,000).
  */
-const SECTIONS = ['broker', 'cluster', 'check', 'test', 'demo', 'dashboard', 'throughput', 'balances'] as const;
+const SECTIONS = [
+  'broker',
+  'cluster',
+  'check',
+  'watch',
+  'test',
+  'demo',
+  'dashboard',
+  'throughput',
+  'balances',
+] as const;
 const PROFILE_DIR = '.workshop/profiles';
 
 const command = {
@@ -87,6 +98,13 @@ runCli(command, async ({ flags, words }) => {
           timeCommand('npm', ['run', '-s', 'check', 'lesson-01'], env, 1),
         ),
       );
+    }
+    if (sections.includes('watch')) {
+      const { timeWatchReruns } = await import('../bench/watch-rerun.ts');
+      for (const lesson of listLessons().filter((l) => l.needs.every((need) => need === 'broker'))) {
+        log(`Timing npm run watch ${lesson.id} -- --solution, a save, ${runs} runs…`);
+        timings.push(await timeWatchReruns(lesson, runs, env));
+      }
     }
     if (sections.includes('test')) {
       log(`Timing the whole npm test, ${runs} runs…`);

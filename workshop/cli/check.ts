@@ -2,6 +2,7 @@ import { findOrStartBroker } from '../broker/discover.ts';
 import { isGreen, type LessonResult } from '../check/outcome.ts';
 import { createOutcomePrinter, lessonHeader, lessonSummary } from '../check/report.ts';
 import { LessonTypeChecker } from '../check/typecheck.ts';
+import { startWarmThread } from '../check/warm-thread.mjs';
 import { findLesson, listLessons, type Lesson } from '../lessons.ts';
 import { shareWithClassroom } from '../classroom.ts';
 import { recordCheck } from '../state.ts';
@@ -29,7 +30,9 @@ async function main({ flags, words }: Cli<typeof command.flags>): Promise<number
   // one type checker for the whole run: checking every lesson parses the libraries once
   const typeChecker = new LessonTypeChecker();
 
-  for (const lesson of chosen) {
+  for (const [index, lesson] of chosen.entries()) {
+    // npm run check (launch.mjs) started the first lesson's thread; each lesson after it starts its own
+    if (index > 0) startWarmThread();
     const result = await checkLesson(lesson, brokers, target, chosen.length === 1, typeChecker);
     const next = lessons[lessons.indexOf(lesson) + 1];
     if (!isGreen(result) || chosen.length === 1) {

@@ -5,7 +5,11 @@
 const [script, ...rest] = process.argv.slice(2);
 // --help needs no vitest (a look at the words, not a reading of them: the program reads them)
 const helpOnly = rest.includes('--help') || rest.includes('-h');
-if (process.env.WORKSHOP_PRELOAD !== 'none' && !helpOnly) await import('vitest/node');
+if (process.env.WORKSHOP_PRELOAD !== 'none' && !helpOnly) {
+  // the thread the checks will run in starts loading on the other core meanwhile
+  (await import('../check/warm-thread.mjs')).startWarmThread();
+  await import('vitest/node');
+}
 const { register } = await import('tsx/esm/api');
 register();
 process.argv = [process.argv[0], script, ...rest];

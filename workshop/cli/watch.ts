@@ -1,5 +1,6 @@
 import { findOrStartBroker } from '../broker/discover.ts';
 import { LessonTypeChecker } from '../check/typecheck.ts';
+import { startWarmThread } from '../check/warm-thread.mjs';
 import { showHint } from '../hints.ts';
 import { findLesson, listLessons } from '../lessons.ts';
 import { wantsColor } from '../markdown/terminal.ts';
@@ -17,11 +18,17 @@ const command = {
   program: 'npm run watch',
   about:
     'Re-runs the checks of a lesson (the one you are on, when none is named) each time you save, and moves on when it is green. Keys: h hint, l list, r re-run, q quit.',
-  flags: {},
+  flags: {
+    solution: {
+      kind: 'switch',
+      help: 'watch the reference code in solutions/ instead (for instructors editing it live); a green run stays on the lesson',
+    },
+  },
   words: { usage: '[lesson-NN]', name: 'lesson', max: 1 },
 } as const;
 
-runCli(command, async ({ words: [name] }) => {
+runCli(command, async ({ flags, words: [name] }) => {
+  const reference = flags.solution === true;
   const lessons = listLessons();
   const first = name ? findLesson(name, lessons) : currentLesson(lessons, readState());
   if (!first) {
@@ -38,9 +45,21 @@ runCli(command, async ({ words: [name] }) => {
   return new Promise<number>((resolve) => {
     const session: WatchSession = startWatchSession(first, {
       lessons,
-      runChecks: (lesson, onOutcome, onConsole) =>
-        runLessonChecks(lesson, { brokers, target: 'lessons', onOutcome, onConsole, typeChecker }),
-      record: (result) => recordCheck(result),
+      runChecks: async (lesson, onOutcome, onConsole) => {
+        const result = await runLessonChecks(lesson, {
+          brokers,
+          target: reference ? 'solutions' : 'lessons',
+          onOutcome,
+          onConsole,
+          typeChecker,
+        });
+        // the next save's checks find their thread loaded and waiting
+        startWarmThread();
+        return result;
+      },
+      // progress is the learner's: the reference code's runs are not theirs
+      record: (result) => (reference ? undefined : recordCheck(result)),
+      reference,
       print,
       // a pipe or a log file keeps every run; a terminal shows only the latest
       clear: () =>
@@ -49,7 +68,7 @@ runCli(command, async ({ words: [name] }) => {
           : print(`\n──── ${new Date().toLocaleTimeString()} ────`),
       watch: (dir, onChange) => watchFolder(dir, onChange, { pollReason: pollReason(dir) }),
       keysLine: interactive ? '⌨️  h hint · l list · r re-run · q quit' : '',
-      debounceMs: 200,
+      debounceMs: 100,
       onAllDone: () => finish(0),
     });
 

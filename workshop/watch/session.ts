@@ -24,6 +24,11 @@ export interface WatchDeps {
   debounceMs: number;
   /** Every lesson is green: the session is over. */
   onAllDone(): void;
+  /**
+   * Watch the reference code in solutions/ instead (an instructor editing it live): its checks
+   * re-run on save as usual, and a green run stays on the lesson instead of moving on.
+   */
+  reference?: boolean;
 }
 
 export interface WatchSession {
@@ -40,10 +45,11 @@ export function startWatchSession(first: Lesson, deps: WatchDeps): WatchSession 
   let lesson = first;
   let watcher: FolderWatcher | undefined;
   let banner: string[] = [];
+  const folder = (watched: Lesson) => (deps.reference ? watched.solutionDir : watched.lessonDir);
 
   const watchLesson = () => {
     watcher?.stop();
-    watcher = deps.watch(lesson.lessonDir, () => scheduler.trigger());
+    watcher = deps.watch(folder(lesson), () => scheduler.trigger());
   };
 
   const runOnce = async () => {
@@ -52,7 +58,7 @@ export function startWatchSession(first: Lesson, deps: WatchDeps): WatchSession 
     banner.forEach(deps.print);
     banner = [];
     deps.print(
-      `👀 ${checked.id} · ${checked.title} — watching ${displayPath(checked.lessonDir)}/ (${watcher?.method ?? 'starting'})`,
+      `👀 ${checked.id} · ${checked.title} — watching ${displayPath(folder(checked))}/ (${watcher?.method ?? 'starting'})`,
     );
     deps.print('');
     const result = await deps.runChecks(checked, createOutcomePrinter(deps.print), (text) =>
@@ -69,9 +75,13 @@ export function startWatchSession(first: Lesson, deps: WatchDeps): WatchSession 
     deps.print('');
     deps.print(`${checked.id}: ${countsText(result)}`);
 
-    if (!isGreen(result)) {
-      deps.print(`👉 Next step: ${nextStep(result)}`);
-      deps.print(`   Save a file in ${displayPath(checked.lessonDir)}/ and the checks run again.`);
+    if (!isGreen(result) || deps.reference) {
+      deps.print(
+        isGreen(result)
+          ? `✅ The reference code of ${checked.id} passes every check.`
+          : `👉 Next step: ${nextStep(result)}`,
+      );
+      deps.print(`   Save a file in ${displayPath(folder(checked))}/ and the checks run again.`);
       if (deps.keysLine) deps.print(deps.keysLine);
       return;
     }
