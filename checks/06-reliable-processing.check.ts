@@ -63,12 +63,12 @@ function asMessages(txs: readonly Transaction[], partitions = 1): Outgoing[] {
   }));
 }
 
-/** A topic of transactions, a dead-letter topic, and a group: a fresh set for one scenario. */
-async function scenario(ctx: CheckContext, partitions = 1) {
+/** A topic of transactions, a dead-letter topic, and a group: a fresh set for one scenario (`tag` tells apart several in one check). */
+async function scenario(ctx: CheckContext, partitions = 1, tag = '') {
   return {
-    topic: await ctx.createTopic('transactions', partitions),
-    deadLetterTopic: await ctx.createTopic('dead-letters'),
-    groupId: ctx.name('processor'),
+    topic: await ctx.createTopic(`transactions${tag}`, partitions),
+    deadLetterTopic: await ctx.createTopic(`dead-letters${tag}`),
+    groupId: ctx.name(`processor${tag}`),
   };
 }
 
@@ -658,7 +658,7 @@ export const lesson06 = defineLesson<Lesson06>({
         }
 
         for (const signal of signals) {
-          const { topic, deadLetterTopic, groupId } = await scenario(ctx);
+          const { topic, deadLetterTopic, groupId } = await scenario(ctx, 1, `-${signal.toLowerCase()}`);
           const processor = processorFor(lesson, ctx, { topic, deadLetterTopic, groupId, handle: () => {} });
           let stops = 0;
           const before = listenersBefore();

@@ -75,6 +75,9 @@ export class CheckContext {
   /** Creates a fresh topic (with topic `configs` such as max.message.bytes), waits for its leaders, and deletes it after the check. */
   async createTopic(label: string, numPartitions = 1, configs?: Record<string, string>): Promise<string> {
     const topic = this.name(label);
+    // a second topic of the same name would be the first one, messages and all, not a fresh one
+    if (this.createdTopics.includes(topic))
+      throw new Error(`this check already made a topic labelled "${label}": give each topic a label of its own`);
     this.createdTopics.push(topic);
     await createTopicReliably(await this.admin(), topic, numPartitions, configs);
     return topic;
@@ -174,7 +177,8 @@ export class CheckContext {
       // a topic the learner's code was meant to create may not exist (an untouched stub):
       // asking to delete it would only make kafkajs retry for half a second
       const existing = new Set(await admin?.listTopics().catch(() => this.createdTopics));
-      const topics = this.createdTopics.filter((topic) => existing.has(topic));
+      // one name twice would make Kafka refuse the whole request
+      const topics = [...new Set(this.createdTopics)].filter((topic) => existing.has(topic));
       await deleteTopicsQuietly(admin, topics, { timeout: 5000 });
     }
     await this.adminClient?.disconnect().catch(() => undefined);

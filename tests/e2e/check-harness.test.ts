@@ -74,3 +74,23 @@ test('learner code that throws a string still gets a message and a name', async 
     'your code threw the string "cannot serialize" instead of an Error: write throw new Error("…")',
   );
 });
+
+test("a check context deletes every topic it made, even one also marked as the learner's, and refuses a label twice", async () => {
+  const ctx = new CheckContext('harness');
+  const topic = await ctx.createTopic('twice');
+  // the learner's code may create a topic the check made too: deleting it once must still work
+  ctx.ownTopic(topic);
+  await expect(ctx.createTopic('twice')).rejects.toThrow('already made a topic labelled "twice"');
+  const admin = ctx.kafka('observer').admin();
+  await admin.connect();
+  try {
+    expect(await admin.listTopics()).toContain(topic);
+    await ctx.close();
+    expect(
+      await becomesTrue(async () => !(await admin.listTopics()).includes(topic), 10_000),
+      `${topic} is still there after the check context closed`,
+    ).toBe(true);
+  } finally {
+    await admin.disconnect();
+  }
+});
