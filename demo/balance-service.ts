@@ -2,7 +2,7 @@ import type { Batch, KafkaConfig, Message } from 'kafkajs';
 import type { BalanceUpdate } from '../bank/balance.ts';
 import type * as Balances from '../solutions/10-exactly-once/balances.ts';
 import { setTimeout as delay } from 'node:timers/promises';
-import { isBrokerLoss } from './broker-loss.ts';
+import { isBrokerLoss, isCoordinatorLoading } from './broker-loss.ts';
 import { formatAssignment, watchConsumer } from './consumer-events.ts';
 import { stopRequested } from './run-demo.ts';
 
@@ -101,7 +101,7 @@ export async function superviseBalanceService(options: {
       // like the monitor, the service waits for a broker that is away for longer than its clients' retries
       if (options.stop.aborted) return run;
       // a broker that is back but has not yet loaded the group's coordinator is still away for the service
-      if (!isBrokerLoss(error) && (error as Error | undefined)?.name !== 'KafkaJSGroupCoordinatorNotFound') throw error;
+      if (!isBrokerLoss(error) && !isCoordinatorLoading(error)) throw error;
       if (!waitingForBroker)
         options.print(
           `⏳ Kafka is not answering (${(error as Error).message}). The service starts again as soon as it does; Ctrl+C stops.`,
