@@ -37,7 +37,7 @@ export async function createTopicReliably(
 }
 
 /** A partition that answers ListOffsets is ready; without a count, any partition will do. */
-async function untilWritable(admin: Admin, topic: string, numPartitions?: number): Promise<void> {
+export async function untilWritable(admin: Admin, topic: string, numPartitions?: number): Promise<void> {
   await waitFor(
     async () => {
       try {
