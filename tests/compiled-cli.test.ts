@@ -1,0 +1,99 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeEach, describe, expect, test } from 'vitest';
+import { PROJECT_ROOT } from '../workshop/paths.ts';
+
+/**
+ * workshop/cli/compiled.mjs, in a small project of its own: its compiler, and .ts programs that
+ * import each other. What it compiled must be what the sources say now, never an older build.
+ */
+interface Project {
+  root: string;
+  write(file: string, text: string): void;
+  /** The compiled entry's URL, or undefined when the program must run through tsx. */
+  compiled(script: string): Promise<string | undefined>;
+}
+
+let project: Project;
+
+beforeEach(async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'compiled-cli-'));
+  fs.mkdirSync(path.join(root, 'workshop/cli'), { recursive: true });
+  fs.copyFileSync(path.join(PROJECT_ROOT, 'workshop/cli/compiled.mjs'), path.join(root, 'workshop/cli/compiled.mjs'));
+  fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(root, 'node_modules'), 'junction');
+  const { compiledScript } = (await import(pathToFileURL(path.join(root, 'workshop/cli/compiled.mjs')).href)) as {
+    compiledScript: (script: string) => Promise<string | undefined>;
+  };
+  project = {
+    root,
+    write(file, text) {
+      fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+      fs.writeFileSync(path.join(root, file), text);
+    },
+    compiled: compiledScript,
+  };
+  return () => fs.rmSync(root, { recursive: true, force: true });
+});
+
+async function run(entry: string | undefined): Promise<Record<string, unknown>> {
+  expect(entry, 'the program should run compiled').toBeDefined();
+  return (await import(entry!)) as Record<string, unknown>;
+}
+
+describe('a CLI compiled to plain JavaScript', () => {
+  test('runs its TypeScript, with each file knowing where its source is', async () => {
+    project.write(
+      'src/greeting.ts',
+      `export const greeting: string = 'hello';\nexport const here = import.meta.url;\n`,
+    );
+    project.write(
+      'src/main.ts',
+      `import { greeting, here } from './greeting.ts';\nexport const said = greeting;\nexport const from = here;\n`,
+    );
+
+    const program = await run(await project.compiled('src/main.ts'));
+
+    expect(program.said).toBe('hello');
+    expect(program.from).toBe(pathToFileURL(path.join(project.root, 'src/greeting.ts')).href);
+    expect(fs.existsSync(path.join(project.root, '.workshop/compiled/main.json'))).toBe(true);
+  });
+
+  test('is compiled again when a file it imports changes, and runs the new code', async () => {
+    project.write('src/value.ts', `export const value = 1;\n`);
+    project.write('src/main.ts', `export { value } from './value.ts';\n`);
+    const first = await project.compiled('src/main.ts');
+    expect(await project.compiled('src/main.ts'), 'nothing changed: the same build').toBe(first);
+
+    project.write('src/value.ts', `export const value = 2;\n`);
+    const second = await project.compiled('src/main.ts');
+
+    expect(second).not.toBe(first);
+    expect((await run(second)).value).toBe(2);
+  });
+
+  test('imports a plain .mjs file of its own from where it is, so the program and its caller share it', async () => {
+    project.write('src/shared.mjs', `export const instance = {};\n`);
+    project.write('src/main.ts', `export { instance } from './shared.mjs';\n`);
+
+    const program = await run(await project.compiled('src/main.ts'));
+    const shared = (await import(pathToFileURL(path.join(project.root, 'src/shared.mjs')).href)) as {
+      instance: object;
+    };
+
+    expect(program.instance).toBe(shared.instance);
+  });
+
+  test('is left to tsx when it imports a module whose name is made at run time', async () => {
+    project.write('src/main.ts', `export const load = (file: string) => import(file);\n`);
+
+    expect(await project.compiled('src/main.ts')).toBeUndefined();
+  });
+
+  test('is left to tsx when it does not compile, so tsx reports the mistake', async () => {
+    project.write('src/main.ts', `export const broken = ;\n`);
+
+    expect(await project.compiled('src/main.ts')).toBeUndefined();
+  });
+});
