@@ -68,7 +68,8 @@ runCli(command, async ({ flags, words: [name] }) => {
           : print(`\n──── ${new Date().toLocaleTimeString()} ────`),
       watch: (dir, onChange) => watchFolder(dir, onChange, { pollReason: pollReason(dir) }),
       keysLine: interactive ? '⌨️  h hint · l list · r re-run · q quit' : '',
-      debounceMs: 100,
+      // editors write a save in one burst of a few milliseconds; a later write only makes one more run
+      debounceMs: 50,
       onAllDone: () => finish(0),
     });
 
