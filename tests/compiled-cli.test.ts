@@ -57,7 +57,7 @@ describe('a CLI compiled to plain JavaScript', () => {
 
     expect(program.said).toBe('hello');
     expect(program.from).toBe(pathToFileURL(path.join(project.root, 'src/greeting.ts')).href);
-    expect(fs.existsSync(path.join(project.root, '.workshop/compiled/main.json'))).toBe(true);
+    expect(fs.existsSync(path.join(project.root, '.workshop/compiled/src-main.json'))).toBe(true);
   });
 
   test('is compiled again when a file it imports changes, and runs the new code', async () => {
@@ -71,6 +71,23 @@ describe('a CLI compiled to plain JavaScript', () => {
 
     expect(second).not.toBe(first);
     expect((await run(second)).value).toBe(2);
+  });
+
+  test('keeps apart two programs of the same file name', async () => {
+    project.write('one/main.ts', `export const which = 'one';\n`);
+    project.write('two/main.ts', `export const which = 'two';\n`);
+
+    expect((await run(await project.compiled('one/main.ts'))).which).toBe('one');
+    expect((await run(await project.compiled('two/main.ts'))).which).toBe('two');
+    expect((await run(await project.compiled('one/main.ts'))).which).toBe('one');
+  });
+
+  test('is compiled again when a file of its build has gone', async () => {
+    project.write('src/main.ts', `export const ready = true;\n`);
+    const entry = await project.compiled('src/main.ts');
+    fs.rmSync(new URL(entry!));
+
+    expect((await run(await project.compiled('src/main.ts'))).ready).toBe(true);
   });
 
   test('imports a plain .mjs file of its own from where it is, so the program and its caller share it', async () => {
@@ -89,6 +106,10 @@ describe('a CLI compiled to plain JavaScript', () => {
     project.write('src/main.ts', `export const load = (file: string) => import(file);\n`);
 
     expect(await project.compiled('src/main.ts')).toBeUndefined();
+    expect(await project.compiled('src/main.ts'), 'and says so at once the next time').toBeUndefined();
+    expect(fs.readdirSync(path.join(project.root, '.workshop/compiled')), 'nothing but its manifest').toEqual([
+      'src-main.json',
+    ]);
   });
 
   test('is left to tsx when it does not compile, so tsx reports the mistake', async () => {

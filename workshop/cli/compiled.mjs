@@ -29,7 +29,8 @@ const STALE_OUTPUT_MS = 10 * 60_000;
  * @returns {Promise<string | undefined>} the compiled entry's file URL
  */
 export async function compiledScript(script) {
-  const name = path.basename(script).replace(/\.[cm]?[jt]s$/, '');
+  // workshop/cli/check.ts → workshop-cli-check: two programs of the same name never share a build
+  const name = script.replace(/\.[cm]?[jt]s$/, '').replace(/[\\/]/g, '-');
   const manifestFile = path.join(OUT_DIR, `${name}.json`);
   let manifest = readManifest(manifestFile);
   if (!manifest || !upToDate(manifest)) manifest = await compile(script, name, manifestFile).catch(() => undefined);
@@ -45,12 +46,13 @@ function readManifest(file) {
   }
 }
 
-/** Up to date when every source has the time and size it had when compiled: one stat per file. */
+/** Up to date when every source has the time and size it had when compiled, and the build is all there: one stat per file. */
 function upToDate(manifest) {
-  return Object.entries(manifest.inputs).every(([file, [mtimeMs, size]]) => {
+  const sourcesUnchanged = Object.entries(manifest.inputs).every(([file, [mtimeMs, size]]) => {
     const stat = fs.statSync(path.join(ROOT, file), { throwIfNoEntry: false });
     return stat?.mtimeMs === mtimeMs && stat.size === size;
   });
+  return sourcesUnchanged && manifest.outputs.every((file) => fs.existsSync(path.join(OUT_DIR, file)));
 }
 
 /** @returns {Promise<Manifest>} */
@@ -80,10 +82,13 @@ async function compile(script, name, manifestFile) {
   });
   const entry = Object.entries(result.metafile.outputs).find(([, output]) => output.entryPoint)?.[0];
   if (!entry) throw new Error(`esbuild made no entry for ${script}`);
+  // esbuild writes every import of a known name as import("…"): anything else is a name made at run time
+  const usable = !result.outputFiles.some((file) => file.path.endsWith('.mjs') && /\bimport\((?!")/.test(file.text));
   /** @type {Manifest} */
   const manifest = {
     entry: path.relative(OUT_DIR, path.join(ROOT, entry)),
-    outputs: result.outputFiles.map((file) => path.relative(OUT_DIR, file.path)),
+    // a build that cannot be used is not written: only its manifest, which says so
+    outputs: usable ? result.outputFiles.map((file) => path.relative(OUT_DIR, file.path)) : [],
     // this file and the compiler count as sources: a new way of compiling makes a new build
     inputs: Object.fromEntries(
       [
@@ -96,11 +101,10 @@ async function compile(script, name, manifestFile) {
         return [file, [stat.mtimeMs >= started ? 0 : stat.mtimeMs, stat.size]];
       }),
     ),
-    // esbuild writes every import of a known name as import("…"): anything else is a name made at run time
-    usable: !result.outputFiles.some((file) => file.path.endsWith('.mjs') && /\bimport\((?!")/.test(file.text)),
+    usable,
   };
   fs.mkdirSync(OUT_DIR, { recursive: true });
-  if (manifest.usable) for (const file of result.outputFiles) writeOnce(file.path, file.contents);
+  if (usable) for (const file of result.outputFiles) writeOnce(file.path, file.contents);
   writeAtomically(manifestFile, JSON.stringify(manifest));
   removeStaleOutputs();
   return manifest;
