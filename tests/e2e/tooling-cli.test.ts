@@ -22,11 +22,11 @@ function run(entry: string[], args: string[] = []) {
   expect(result.stdout + result.stderr).not.toMatch(STACK_FRAME);
   return result;
 }
-/** As package.json runs them: node --import tsx workshop/cli/<script>.ts */
-const tsx = (script: string, args?: string[]) => run(['--import', 'tsx', `workshop/cli/${script}.ts`], args);
+/** As package.json runs them: node workshop/cli/launch.mjs workshop/cli/<script>.ts */
+const cli = (script: string, args?: string[]) => run(['workshop/cli/launch.mjs', `workshop/cli/${script}.ts`], args);
 
 test('lesson renders the README, with the next commands', () => {
-  const shown = tsx('lesson', ['01']);
+  const shown = cli('lesson', ['01']);
   expect(shown.status).toBe(0);
   expect(shown.stdout).toMatch(/^Lesson 01: .+\n═+\n/);
   expect(shown.stdout).toContain('Hints\n─────');
@@ -34,19 +34,19 @@ test('lesson renders the README, with the next commands', () => {
 });
 
 test('hint helps with the first unfinished step, and asking again gives that step’s next hint', () => {
-  expect(tsx('hint', ['lesson-01']).stdout).toContain('step 1, hint 1 of 1');
-  expect(tsx('hint', ['lesson-01']).stdout).toContain('That was the last hint for step 1.');
-  expect(tsx('hint', ['lesson-01', '--all']).stdout).toContain('hint 6 of 6');
-  expect(tsx('hint', ['lesson-01', '--bogus']).stderr).toBe(
+  expect(cli('hint', ['lesson-01']).stdout).toContain('step 1, hint 1 of 1');
+  expect(cli('hint', ['lesson-01']).stdout).toContain('That was the last hint for step 1.');
+  expect(cli('hint', ['lesson-01', '--all']).stdout).toContain('hint 6 of 6');
+  expect(cli('hint', ['lesson-01', '--bogus']).stderr).toBe(
     '❌ unknown option --bogus: the options are --all, --help (npm run hint -- --help explains them)\n',
   );
 });
 
 test('check records its result, and progress shows it', { timeout: 60_000 }, () => {
-  expect(tsx('progress').stdout).toMatch(/lesson-01 .+⬜ not started/);
-  const checked = run(['workshop/cli/launch.mjs', 'workshop/cli/check.ts', 'lesson-01']);
+  expect(cli('progress').stdout).toMatch(/lesson-01 .+⬜ not started/);
+  const checked = cli('check', ['lesson-01']);
   expect(checked.status).toBe(1);
-  const progress = tsx('progress');
+  const progress = cli('progress');
   expect(progress.stdout).toMatch(/lesson-01 .+❌ failing +just now/);
   expect(progress.stdout).toMatch(/\] 0\/\d+ lessons done \(0%\)/);
   expect(progress.stdout).toContain('👉 Next: npm run watch lesson-01');
@@ -71,9 +71,9 @@ test('after a failing step-3 check, hint shows step 3’s hint', { timeout: 60_0
       file,
       solution.replace('return JSON.stringify(tx);', 'return JSON.stringify({ ...tx, type: undefined });'),
     );
-    const checked = run(['workshop/cli/launch.mjs', 'workshop/cli/check.ts', 'lesson-01']);
+    const checked = cli('check', ['lesson-01']);
     expect(checked.stdout).toContain('❌ serialize() turns a transaction into JSON with every field');
-    const shown = tsx('hint', ['lesson-01']);
+    const shown = cli('hint', ['lesson-01']);
     expect(shown.stdout).toContain('step 3, hint 1 of 1');
     expect(shown.stdout).toContain('your last npm run check lesson-01 points at step 3');
   } finally {

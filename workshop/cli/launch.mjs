@@ -1,12 +1,13 @@
-// Starts a TypeScript CLI of the workshop. Loading vitest through tsx's module hooks takes
-// about a second longer than loading it natively, and the check loop should feel instant,
-// so vitest is imported first, natively. The CLI itself then runs compiled to plain JavaScript
-// (compiled.mjs says why), or through tsx when it cannot be.
-// The CLIs load the check runner (and so vitest) only once they have read their options.
+// Starts a TypeScript program of the workshop: `node workshop/cli/launch.mjs <script> [args]`.
+// The program runs compiled to plain JavaScript (compiled.mjs says why), or through tsx when it
+// cannot be: the live programs in demo/ load the learner's TypeScript while they run.
 const [script, ...rest] = process.argv.slice(2);
+
+/** Loading vitest through tsx took a second longer than natively; now it loads beside the program. */
+const RUNS_CHECKS = new Set(['workshop/cli/check.ts', 'workshop/cli/watch.ts']);
 // --help needs no vitest (a look at the words, not a reading of them: the program reads them)
 const helpOnly = rest.includes('--help') || rest.includes('-h');
-if (process.env.WORKSHOP_PRELOAD !== 'none' && !helpOnly) {
+if (RUNS_CHECKS.has(script) && process.env.WORKSHOP_PRELOAD !== 'none' && !helpOnly) {
   // the thread the checks will run in starts loading on the other core meanwhile
   (await import('../check/warm-thread.mjs')).startWarmThread();
   await import('vitest/node');
