@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { LessonTypeChecker } from '../../workshop/check/typecheck.ts';
 import { lessonById } from '../../workshop/lessons.ts';
+import { PROJECT_ROOT } from '../../workshop/paths.ts';
 import { copyProject } from '../support/project-copy.ts';
 import { learnerEnv, runWorkshopCli, STACK_FRAME } from '../support/spawn-cli.ts';
 import { useTempDirs } from '../support/temp-dir.ts';
@@ -68,3 +69,38 @@ test('an answer is remembered while the files stay the same', { timeout: 120_000
     checker.close();
   }
 });
+
+test(
+  'the compiler is loaded with V8’s code cache, and a damaged cache is ignored and made again',
+  { timeout: 120_000 },
+  async () => {
+    const { version } = JSON.parse(
+      fs.readFileSync(path.join(PROJECT_ROOT, 'node_modules/typescript/package.json'), 'utf8'),
+    ) as { version: string };
+    const codeCache = path.join(
+      PROJECT_ROOT,
+      '.workshop/code-cache',
+      `typescript-${version}-node-${process.version}-${process.arch}.bin`,
+    );
+    const lesson = lessonById('lesson-01');
+    const typeCheck = async () => {
+      // a cache of its own for the answers: each check here asks the compiler
+      const checker = new LessonTypeChecker(path.join(tempDir(), 'typecheck-cache.json'));
+      try {
+        return await checker.check(lesson, lesson.solutionDir);
+      } finally {
+        checker.close();
+      }
+    };
+
+    expect(await typeCheck()).toEqual({ errors: [] });
+    expect(fs.statSync(codeCache).size, 'the code cache is written').toBeGreaterThan(100_000);
+
+    const damaged = Buffer.from('not a code cache');
+    const temporary = `${codeCache}.test.tmp`;
+    fs.writeFileSync(temporary, damaged);
+    fs.renameSync(temporary, codeCache);
+    expect(await typeCheck(), 'the same answer without a usable cache').toEqual({ errors: [] });
+    expect(fs.readFileSync(codeCache).equals(damaged), 'a new cache replaces the damaged one').toBe(false);
+  },
+);

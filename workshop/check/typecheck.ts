@@ -27,7 +27,8 @@ interface CacheEntry {
 }
 
 const WORKER = new URL('./typecheck-worker.mjs', import.meta.url);
-const CACHE_FILE = path.join(STATE_DIR, 'typecheck-cache.json');
+/** The answers for files whose text has not changed; after an edit the check runs again. */
+export const TYPECHECK_CACHE_FILE = path.join(STATE_DIR, 'typecheck-cache.json');
 /** A type check that takes longer than this (a machine under heavy load) is given up, not waited for. */
 const GIVE_UP_MS = 60_000;
 
@@ -44,7 +45,7 @@ export class LessonTypeChecker {
   /** Checks in progress by folder: asking twice while the first is running gets the first's answer. */
   private readonly inFlight = new Map<string, Promise<TypeCheckResult>>();
 
-  constructor(private readonly cacheFile = CACHE_FILE) {}
+  constructor(private readonly cacheFile = TYPECHECK_CACHE_FILE) {}
 
   check(lesson: Lesson, dir: string): Promise<TypeCheckResult> {
     const running = this.inFlight.get(dir);

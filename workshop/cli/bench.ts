@@ -1,8 +1,10 @@
 import { findOrStartBroker } from '../broker/discover.ts';
 import { startEphemeralCluster, startEphemeralJvmBroker } from '../broker/ephemeral-broker.ts';
 import { formatTimings, repeat, timeCommand, type Timing } from '../bench/measure.ts';
+import fs from 'node:fs';
 import path from 'node:path';
-import { listLessons } from '../lessons.ts';
+import { TYPECHECK_CACHE_FILE } from '../check/typecheck.ts';
+import { listLessons, type Lesson } from '../lessons.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 import { runCli } from './run-cli.ts';
 
@@ -92,6 +94,18 @@ runCli(command, async ({ flags, words }) => {
           ),
         );
       }
+      for (const lesson of listLessons().filter(needsOnlyABroker)) {
+        log(
+          `Timing npm run check ${lesson.id} -- --solution as after an edit (the type check not remembered), ${runs} runs…`,
+        );
+        timings.push(
+          await repeat(`npm run check ${lesson.id} -- --solution, as after an edit`, runs, () => {
+            // an edit makes the lesson's type check run again: forgetting its answers does the same, and edits nothing
+            fs.rmSync(TYPECHECK_CACHE_FILE, { force: true });
+            return timeCommand('npm', ['run', '-s', 'check', lesson.id, '--', '--solution'], env);
+          }),
+        );
+      }
       log(`Timing npm run check lesson-01 on the untouched stub, ${runs} runs…`);
       timings.push(
         await repeat('npm run check lesson-01 (untouched stub, exits 1)', runs, () =>
@@ -101,7 +115,7 @@ runCli(command, async ({ flags, words }) => {
     }
     if (sections.includes('watch')) {
       const { timeWatchReruns } = await import('../bench/watch-rerun.ts');
-      for (const lesson of listLessons().filter((l) => l.needs.every((need) => need === 'broker'))) {
+      for (const lesson of listLessons().filter(needsOnlyABroker)) {
         log(`Timing npm run watch ${lesson.id} -- --solution, a save, ${runs} runs…`);
         timings.push(await timeWatchReruns(lesson, runs, env));
       }
@@ -158,3 +172,8 @@ runCli(command, async ({ flags, words }) => {
   log('');
   log([...(timings.length > 0 ? [formatTimings(timings)] : []), ...tables].join('\n\n'));
 });
+
+/** The lessons of the learner's everyday loop: a broker, and no cluster or registry of their own. */
+function needsOnlyABroker(lesson: Lesson): boolean {
+  return lesson.needs.every((need) => need === 'broker');
+}

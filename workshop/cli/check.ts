@@ -26,9 +26,13 @@ async function main({ flags, words }: Cli<typeof command.flags>): Promise<number
   // an unknown lesson name is an instant answer, before any broker is looked for
   const chosen = lessonName ? [findLesson(lessonName, lessons)] : lessons;
   const target = solution ? 'solutions' : 'lessons';
-  const { brokers } = await findOrStartBroker('persistent', print);
   // one type checker for the whole run: checking every lesson parses the libraries once
   const typeChecker = new LessonTypeChecker();
+  // the first lesson's type check needs no broker: it starts now, on the other core, while the
+  // broker is found and vitest loads (the checks then find it under way, and wait for it at the end)
+  const first = chosen[0]!;
+  typeChecker.check(first, solution ? first.solutionDir : first.lessonDir).catch(() => undefined);
+  const { brokers } = await findOrStartBroker('persistent', print);
 
   for (const [index, lesson] of chosen.entries()) {
     // npm run check (launch.mjs) started the first lesson's thread; each lesson after it starts its own

@@ -3,15 +3,13 @@
 // cannot be: the live programs in demo/ load the learner's TypeScript while they run.
 const [script, ...rest] = process.argv.slice(2);
 
-/** Loading vitest through tsx took a second longer than natively; now it loads beside the program. */
+/** The programs that run checks, in a worker thread that can start loading at once. */
 const RUNS_CHECKS = new Set(['workshop/cli/check.ts', 'workshop/cli/watch.ts']);
-// --help needs no vitest (a look at the words, not a reading of them: the program reads them)
+// --help needs no checks (a look at the words, not a reading of them: the program reads them)
 const helpOnly = rest.includes('--help') || rest.includes('-h');
-if (RUNS_CHECKS.has(script) && process.env.WORKSHOP_PRELOAD !== 'none' && !helpOnly) {
-  // the thread the checks will run in starts loading on the other core meanwhile
-  (await import('../check/warm-thread.mjs')).startWarmThread();
-  await import('vitest/node');
-}
+const preload = RUNS_CHECKS.has(script) && process.env.WORKSHOP_PRELOAD !== 'none' && !helpOnly;
+// the thread the checks will run in starts loading on the other core meanwhile
+if (preload) (await import('../check/warm-thread.mjs')).startWarmThread();
 process.argv = [process.argv[0], script, ...rest];
 const compiled = await (await import('./compiled.mjs')).compiledScript(script);
 if (compiled) {
@@ -19,6 +17,8 @@ if (compiled) {
   if (process.env.WORKSHOP_DEBUG) process.setSourceMapsEnabled(true);
   await import(compiled);
 } else {
+  // through tsx's module hooks vitest loads a second slower: it is loaded natively first
+  if (preload) await import('vitest/node');
   const { register } = await import('tsx/esm/api');
   register();
   await import(new URL(`../../${script}`, import.meta.url).href);
