@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, test } from 'vitest';
 import { PROJECT_ROOT } from '../workshop/paths.ts';
 
@@ -88,6 +88,28 @@ describe('a CLI compiled to plain JavaScript', () => {
     fs.rmSync(new URL(entry!));
 
     expect((await run(await project.compiled('src/main.ts'))).ready).toBe(true);
+  });
+
+  test('removes files no build names a day after they were written, and never a build in use', async () => {
+    const compiledDir = path.join(project.root, '.workshop/compiled');
+    const dayAndAHourAgo = new Date(Date.now() - 25 * 60 * 60_000);
+    const age = (file: string) => fs.utimesSync(file, dayAndAHourAgo, dayAndAHourAgo);
+    project.write('src/other.ts', `export const other = true;\n`);
+    const other = await project.compiled('src/other.ts');
+    age(fileURLToPath(other!));
+    const old = path.join(compiledDir, 'old-build.mjs');
+    fs.writeFileSync(old, '');
+    age(old);
+    const recent = path.join(compiledDir, 'recent-build.mjs');
+    fs.writeFileSync(recent, '');
+
+    // a new build is when old files are looked for
+    project.write('src/main.ts', `export const main = true;\n`);
+    await project.compiled('src/main.ts');
+
+    expect(fs.existsSync(old), 'a day-old file that no build names').toBe(false);
+    expect(fs.existsSync(recent), 'a file written within the day: a running program may still need it').toBe(true);
+    expect((await run(other)).other, 'a day-old build its manifest still names').toBe(true);
   });
 
   test('imports a plain .mjs file of its own from where it is, so the program and its caller share it', async () => {

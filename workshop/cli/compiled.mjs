@@ -13,8 +13,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT_DIR = path.join(ROOT, '.workshop', 'compiled');
-/** Output that no manifest names any more, left from an earlier build, is removed after this. */
-const STALE_OUTPUT_MS = 10 * 60_000;
+/**
+ * Output that no manifest names any more, left from an earlier build, is removed after this: a
+ * program started from that build (an `npm run watch` left open all day) may still import from it.
+ */
+const STALE_OUTPUT_MS = 24 * 60 * 60_000;
 
 /**
  * @typedef {{ entry: string, outputs: string[], inputs: Record<string, [number, number]>, usable: boolean }} Manifest
