@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, type Admin, type KafkaConfig, type KafkaMessage } from 'kafkajs';
 import { inject } from 'vitest';
 import { defaultBrokers, kafkaConfig, learnerPrefix } from '../../workshop/config.ts';
-import { untilWritable } from '../../workshop/kafka/new-topic-race.ts';
+import { createTopicReliably } from '../../workshop/kafka/new-topic-race.ts';
 import { createTopicWithOthers } from './topic-batch.ts';
 import { disconnectClients, releaseHandlers } from './tracked-kafkajs.ts';
 import { waitFor, within } from './wait.ts';
@@ -80,10 +80,7 @@ export class CheckContext {
     if (this.createdTopics.includes(topic))
       throw new Error(`this check already made a topic labelled "${label}": give each topic a label of its own`);
     this.createdTopics.push(topic);
-    const admin = await this.admin();
-    const configEntries = Object.entries(configs ?? {}).map(([name, value]) => ({ name, value }));
-    await createTopicWithOthers(admin, { topic, numPartitions, configEntries });
-    await untilWritable(admin, topic, numPartitions);
+    await createTopicReliably(await this.admin(), topic, numPartitions, configs, createTopicWithOthers);
     return topic;
   }
 

@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import type { Admin, ITopicConfig } from 'kafkajs';
 import { waitFor } from '../wait.ts';
 
 /**
@@ -30,14 +30,22 @@ export async function createTopicReliably(
   topic: string,
   numPartitions: number,
   configs: Record<string, string> = {},
+  create: TopicCreator = createAlone,
 ): Promise<void> {
   const configEntries = Object.entries(configs).map(([name, value]) => ({ name, value }));
-  await admin.createTopics({ topics: [{ topic, numPartitions, configEntries }], waitForLeaders: false });
+  await create(admin, { topic, numPartitions, configEntries });
   await untilWritable(admin, topic, numPartitions);
 }
 
+/** Sends the CreateTopics request for one topic: on its own, or (the checks) with others. */
+export type TopicCreator = (admin: Admin, topic: ITopicConfig) => Promise<void>;
+
+async function createAlone(admin: Admin, topic: ITopicConfig): Promise<void> {
+  await admin.createTopics({ topics: [topic], waitForLeaders: false });
+}
+
 /** A partition that answers ListOffsets is ready; without a count, any partition will do. */
-export async function untilWritable(admin: Admin, topic: string, numPartitions?: number): Promise<void> {
+async function untilWritable(admin: Admin, topic: string, numPartitions?: number): Promise<void> {
   await waitFor(
     async () => {
       try {
