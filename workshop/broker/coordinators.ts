@@ -24,7 +24,10 @@ export async function waitForGroupCoordinators(brokers: string[], timeoutMs = 60
   let last = 'no answer yet';
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    // not waitForLeaders: kafkajs gives up at once when its metadata request reaches the broker
+    // before the new topic does, which a restarted broker with many topics did every time;
+    // the commits below are retried until the topic is there
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: false });
     for (;;) {
       // the first commit creates __consumer_offsets; its partition count is the broker's setting
       const partitions = await offsetsPartitions(admin);
