@@ -32,6 +32,11 @@ export function hookedSocketFactory(hooks: SocketHooks): ISocketFactory {
         return false;
       return write(chunk, ...rest);
     };
+    // kafkajs unrefs a connection at every disconnect; Node puts off the unref of a socket that
+    // has not connected until its 'connect' event, which a socket the check destroyed never has:
+    // the listeners would pile up, and Node warns the learner about a leak after ten
+    const unref = socket.unref.bind(socket);
+    socket.unref = () => (socket.destroyed ? socket : unref());
     const on = socket.on.bind(socket);
     socket.on = ((event: string, listener: (...args: unknown[]) => void) => {
       if (event !== 'data' || !hooks.response) return on(event, listener);
