@@ -423,6 +423,48 @@ export const lesson10 = defineLesson<Lesson10>({
       },
     },
     {
+      name: 'a rebalance right after a commit hands the last batch over again: nothing is counted twice',
+      step: 5,
+      timeoutMs: ONE_RUN_MS,
+      async run(lesson, ctx) {
+        const s = await scenario(ctx);
+        const running = serviceFor(lesson, ctx, s, 'learner');
+        await sendInput(ctx, s, transactions(12, 1008));
+        await running.service.start();
+        await untilAllCommitted(ctx, s, running, STALL_MS, 'before the rebalance');
+
+        const endedBefore = new Map(running.watch.batchesEnded);
+        running.wire.rewindOnRejoin(s.input);
+        const handedAgain = () =>
+          running.wire.rewound.size > 0 &&
+          [...running.wire.rewound.keys()].every(
+            (p) => (running.watch.batchesEnded.get(p) ?? 0) > (endedBefore.get(p) ?? 0),
+          );
+        await waitFor(() => (handedAgain() ? true : failOnTodo(running)), {
+          timeoutMs: 10_000,
+          expected: 'the service to rejoin its group and be handed its last batch of each partition again',
+          likelyCause: 'the consumer sends no heartbeats: kafkajs heartbeats between batches, every heartbeatInterval',
+          lastSeen: () =>
+            running.wire.rewound.size === 0
+              ? 'the consumer has not asked for its committed offsets since the rebalance'
+              : `rewound partition(s) ${[...running.wire.rewound.keys()].join(', ')}; batches finished since: ` +
+                [...running.wire.rewound.keys()]
+                  .map((p) => `${(running.watch.batchesEnded.get(p) ?? 0) - (endedBefore.get(p) ?? 0)} on ${p}`)
+                  .join(', '),
+        });
+        await untilAllCommitted(ctx, s, running, STALL_MS, 'after the rebalance');
+        const updates = await committedUpdates(ctx, s);
+        const ids = updates.map((u) => u.transaction_id);
+        const twice = [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
+        expect(
+          twice,
+          `${twice.length} transaction(s) were counted twice (${twice.slice(0, 3).join(', ')}) after a rebalance. The check rejoined the group right after a commit and answered, as Kafka does while a commit's markers are still being written, with the offsets from before it, so kafkajs handed the last batch over again. ` +
+            'Build the updates from this.notYetCommitted(batch), not batch.messages, and let start() note what each batch committed (both are written for you in the lesson file)',
+        ).toEqual([]);
+        expectExactlyOnce(updates, s.sent, 'After the rebalance');
+      },
+    },
+    {
       name: 'a transaction that fails half-way is aborted: its updates are never seen, and the batch is processed again',
       step: 6,
       timeoutMs: ONE_RUN_MS,
@@ -592,6 +634,11 @@ export const lesson10 = defineLesson<Lesson10>({
       rejectedBy:
         'a second instance with the same transactionalId fences the first, whose next transaction fails and which steps aside',
       teaches: /FencedError \(step 7\)/,
+    },
+    {
+      fixture: 'counts-a-batch-again',
+      rejectedBy: 'a rebalance right after a commit hands the last batch over again: nothing is counted twice',
+      teaches: /counted twice.*after a rebalance.*this\.notYetCommitted\(batch\)/,
     },
     {
       fixture: 'read-uncommitted',

@@ -11,7 +11,12 @@ export const API = {
   addOffsetsToTxn: 25,
   endTxn: 26,
   txnOffsetCommit: 28,
+  offsetFetch: 9,
+  heartbeat: 12,
 } as const;
+
+/** Kafka's error code REBALANCE_IN_PROGRESS: the group is rebalancing, rejoin it. */
+const REBALANCE_IN_PROGRESS = 27;
 
 /** What a process that has died can no longer do: write, take part in a transaction, or commit an offset. */
 const WRITES: ReadonlySet<number> = new Set([
@@ -50,6 +55,16 @@ export interface TransactionWire {
    * would join the group again and hold partitions it can never commit.
    */
   sever(): void;
+  /**
+   * Makes the consumer rejoin its group, and gives it the answer Kafka gives while a commit's
+   * markers are still being written: for each partition of `topic`, the committed offset from
+   * before this service's latest commit. Kafka answers so for a moment after every commit
+   * (kafkajs cannot ask it to wait, as the Java client does), and a rebalance in that moment
+   * hands the consumer its last batch again. Here it happens at the next heartbeat, for certain.
+   */
+  rewindOnRejoin(topic: string): void;
+  /** The partitions whose committed offset was answered rewound, and the offset answered. */
+  readonly rewound: ReadonlyMap<number, bigint>;
 }
 
 /**
@@ -68,8 +83,27 @@ export function transactionWire(options: { crashAt?: CrashPoint; failFirst?: num
   let failed = false;
   let severed = false;
   const pendingCommits = new Map<net.Socket, Set<number>>();
+  // the input offsets of the open transaction, of the commit on its way, and of the last two commits
+  let staged = new Map<number, bigint>();
+  let committing = new Map<number, bigint>();
+  const committedNow = new Map<number, bigint>();
+  const committedBefore = new Map<number, bigint>();
+  let rewindTopic: string | undefined;
+  let rejoinAsked = false;
+  const rewound = new Map<number, bigint>();
+  const watched = new Map<net.Socket, Map<number, { apiKey: number; version: number }>>();
   const socketFactory = hookedSocketFactory({
     request({ apiKey, correlationId, chunk: frame }, socket) {
+      if (apiKey === API.offsetFetch || apiKey === API.heartbeat) {
+        const requests = watched.get(socket) ?? new Map<number, { apiKey: number; version: number }>();
+        watched.set(socket, requests.set(correlationId, { apiKey, version: frame.readInt16BE(6) }));
+      }
+      if (apiKey === API.txnOffsetCommit)
+        txnOffsets(frame).forEach((offset, partition) => staged.set(partition, offset));
+      if (apiKey === API.endTxn) {
+        committing = endTxnCommits(frame) ? staged : new Map<number, bigint>();
+        staged = new Map<number, bigint>();
+      }
       if (severed) {
         socket.destroy(new Error('the service was killed and has left its group (a crash the check simulated)'));
         return false;
@@ -92,9 +126,35 @@ export function transactionWire(options: { crashAt?: CrashPoint; failFirst?: num
       }
     },
     response(correlationId, socket, frame) {
+      const watchedRequest = watched.get(socket)?.get(correlationId);
+      if (watchedRequest) {
+        watched.get(socket)!.delete(correlationId);
+        if (rewindTopic === undefined) return;
+        const { apiKey, version } = watchedRequest;
+        if (apiKey === API.heartbeat && !rejoinAsked) {
+          rejoinAsked = true;
+          return heartbeatAnswering(frame, version, REBALANCE_IN_PROGRESS);
+        }
+        if (apiKey === API.offsetFetch && rewound.size === 0) {
+          return offsetFetchRewound(frame, version, rewindTopic, (partition, offset) => {
+            if (committedNow.get(partition) !== offset) return undefined;
+            const before = committedBefore.get(partition) ?? -1n;
+            rewound.set(partition, before);
+            return before;
+          });
+        }
+        return;
+      }
       if (!pendingCommits.get(socket)?.delete(correlationId)) return;
       // EndTxn v0/v1 response: size, correlation id, throttle time, then the error code
-      if (frame.length >= 14 && frame.readInt16BE(12) === 0) commits += 1;
+      if (frame.length >= 14 && frame.readInt16BE(12) === 0) {
+        commits += 1;
+        committing.forEach((offset, partition) => {
+          const now = committedNow.get(partition);
+          if (now !== undefined && now !== offset) committedBefore.set(partition, now);
+          committedNow.set(partition, offset);
+        });
+      }
       const crashAt = options.crashAt;
       if (crashAt && 'afterCommit' in crashAt && commits === crashAt.afterCommit) crashed = true;
     },
@@ -120,7 +180,79 @@ export function transactionWire(options: { crashAt?: CrashPoint; failFirst?: num
       crashed = true;
       severed = true;
     },
+    rewindOnRejoin(topic: string) {
+      rewindTopic = topic;
+    },
+    rewound,
   };
+}
+
+/** Skips the request header: size, api key, version, correlation id and client id. */
+function requestBody(frame: Buffer): number {
+  return 12 + 2 + Math.max(frame.readInt16BE(12), 0);
+}
+
+/** Skips a Kafka string (int16 length, then the bytes; -1 for null). */
+const afterString = (frame: Buffer, at: number) => at + 2 + Math.max(frame.readInt16BE(at), 0);
+
+/**
+ * The input offsets in a TxnOffsetCommit request (v0 or v1, the versions kafkajs has):
+ * transactional id, group id, producer id and epoch, then per topic its partitions, each with
+ * its offset and metadata. One consumer group reads one topic here, so partitions suffice.
+ */
+function txnOffsets(frame: Buffer): Map<number, bigint> {
+  const offsets = new Map<number, bigint>();
+  let at = afterString(frame, afterString(frame, requestBody(frame))) + 8 + 2;
+  const topics = frame.readInt32BE(at);
+  at += 4;
+  for (let t = 0; t < topics; t++) {
+    at = afterString(frame, at);
+    const partitions = frame.readInt32BE(at);
+    at += 4;
+    for (let p = 0; p < partitions; p++) {
+      offsets.set(frame.readInt32BE(at), frame.readBigInt64BE(at + 4));
+      at = afterString(frame, at + 12);
+    }
+  }
+  return offsets;
+}
+
+/** A Heartbeat response (v0 to v3) with `errorCode` in place of a success; any other answer as it is. */
+function heartbeatAnswering(frame: Buffer, version: number, errorCode: number): Buffer | undefined {
+  const at = version >= 1 ? 12 : 8;
+  if (frame.length < at + 2 || frame.readInt16BE(at) !== 0) return undefined;
+  const answer = Buffer.from(frame);
+  answer.writeInt16BE(errorCode, at);
+  return answer;
+}
+
+/**
+ * An OffsetFetch response (v1 to v4, the versions kafkajs has) with the offsets of `topic`'s
+ * partitions replaced where `replace` returns one: the layouts differ only by a throttle time
+ * in front (v3 on), and every field keeps its size, so offsets are rewritten in place.
+ */
+function offsetFetchRewound(
+  frame: Buffer,
+  version: number,
+  topic: string,
+  replace: (partition: number, offset: bigint) => bigint | undefined,
+): Buffer | undefined {
+  const answer = Buffer.from(frame);
+  let at = 8 + (version >= 3 ? 4 : 0);
+  const topics = answer.readInt32BE(at);
+  at += 4;
+  for (let t = 0; t < topics; t++) {
+    const name = answer.toString('utf8', at + 2, at + 2 + answer.readInt16BE(at));
+    at = afterString(answer, at);
+    const partitions = answer.readInt32BE(at);
+    at += 4;
+    for (let p = 0; p < partitions; p++) {
+      const offset = name === topic ? replace(answer.readInt32BE(at), answer.readBigInt64BE(at + 4)) : undefined;
+      if (offset !== undefined) answer.writeBigInt64BE(offset, at + 4);
+      at = afterString(answer, at + 12) + 2;
+    }
+  }
+  return answer;
 }
 
 /**

@@ -89,6 +89,8 @@ export class BalanceService {
   /** Set when the service stopped by itself. */
   halted: ServiceHaltedError | undefined;
   private stopping: Promise<void> | undefined;
+  /** Per input partition, the next offset to read as this instance's own transactions committed it. */
+  private readonly committedHere = new Map<number, bigint>();
 
   constructor(protected readonly options: BalanceServiceOptions) {
     this.producer = createTransactionalProducer(options.connection, options.transactionalId);
@@ -115,7 +117,11 @@ export class BalanceService {
     await this.consumer.run({
       // offsets are committed by each transaction (sendOffsets), never by the consumer itself
       autoCommit: false,
-      eachBatch: ({ batch }) => this.process(batch),
+      eachBatch: async ({ batch }) => {
+        await this.process(batch);
+        // process() returned: the batch's transaction committed
+        this.committedHere.set(batch.partition, BigInt(batch.lastOffset()) + 1n);
+      },
     });
   }
 
@@ -136,7 +142,7 @@ export class BalanceService {
     // the balances this batch changes, kept aside until Kafka has committed them
     const pending = new Map<number, number>();
     const updates: Message[] = [];
-    for (const message of batch.messages) {
+    for (const message of this.notYetCommitted(batch)) {
       const tx = this.decode(message);
       if (tx) updates.push(this.balanceUpdate(tx, pending));
     }
@@ -179,6 +185,17 @@ export class BalanceService {
         transaction_id: tx.transaction_id,
       }),
     };
+  }
+
+  /**
+   * The batch's messages that this instance has not committed already. For a moment after a
+   * commit, Kafka still answers "where is this group?" with the offset before it (the Java client
+   * asks it to wait; kafkajs cannot), and a rebalance in that moment hands the last batch over
+   * again. Its transaction then commits the same offset with no updates: nothing is counted twice.
+   */
+  protected notYetCommitted(batch: Batch): KafkaMessage[] {
+    const next = this.committedHere.get(batch.partition) ?? 0n;
+    return batch.messages.filter((message) => BigInt(message.offset) >= next);
   }
 
   /** A message that is not a transaction is counted and skipped: no retry can repair it. */

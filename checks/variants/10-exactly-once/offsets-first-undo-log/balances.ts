@@ -18,6 +18,8 @@ export * from '../../../../solutions/10-exactly-once/balances.ts';
 export class BalanceService extends Reference {
   /** What each account's balance was before this batch touched it (undefined: it had none). */
   private undo = new Map<number, number | undefined>();
+  /** The last offset of each partition whose transaction this instance committed. */
+  private readonly doneThrough = new Map<number, bigint>();
 
   constructor(options: BalanceServiceOptions) {
     super(options);
@@ -55,13 +57,17 @@ export class BalanceService extends Reference {
         ],
       });
       const pending = new Map<number, number>();
+      const done = this.doneThrough.get(batch.partition) ?? -1n;
       const messages = batch.messages.flatMap((message) => {
+        // a rebalance may hand over again what this instance committed just before it
+        if (BigInt(message.offset) <= done) return [];
         const tx = this.decode(message);
         return tx ? [this.balanceUpdate(tx, pending)] : [];
       });
       if (messages.length > 0)
         await transaction.sendBatch({ topicMessages: [{ topic: this.options.outputTopic, messages }] });
       await transaction.commit();
+      this.doneThrough.set(batch.partition, BigInt(batch.lastOffset()));
     } catch (error) {
       this.undo.forEach((before, account) =>
         before === undefined ? this.balances.delete(account) : this.balances.set(account, before),

@@ -19,6 +19,8 @@ export class BalanceService {
   readonly consumer: Consumer;
   private readonly producer: Producer;
   readonly balances = new Map<number, number>();
+  /** The next offset of each partition, as this instance's commits left it. */
+  private readonly readUpTo = new Map<number, number>();
   halted: ServiceHaltedError | undefined;
 
   constructor(private readonly options: BalanceServiceOptions) {
@@ -50,6 +52,8 @@ export class BalanceService {
   }
 
   private async handle(topic: string, partition: number, message: KafkaMessage): Promise<void> {
+    // delivered again by a rebalance that read the group's offsets before our last commit was settled
+    if (Number(message.offset) < (this.readUpTo.get(partition) ?? 0)) return;
     const next = { topic, partitions: [{ partition, offset: String(Number(message.offset) + 1) }] };
     let tx;
     try {
@@ -79,6 +83,7 @@ export class BalanceService {
       }
       await transaction.sendOffsets({ consumerGroupId: this.options.groupId, topics: [next] });
       await transaction.commit();
+      this.readUpTo.set(partition, Number(message.offset) + 1);
       if (tx && balance !== undefined) this.balances.set(tx.account, balance);
     } catch (error) {
       if (isFenced(error)) {
