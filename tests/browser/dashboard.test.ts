@@ -149,9 +149,18 @@ describe('npm run dashboard in a browser', () => {
       `group ${group} reading all three partitions`,
       30_000,
     );
-    await monitor.interrupt();
+    // a group that has committed nothing has no lag to show: under load the simulator can start
+    // after the monitor has joined, and a monitor stopped before its first transaction commits nothing
+    await monitor.waitForLine(/^\[\s*10\] /, 30_000);
+    const stopped = await monitor.interrupt();
 
     const lagOf = async () => (await groupOnPage(page, group))?.totalLag ?? 0;
+    const groupSeen = async () =>
+      `the group on the page: ${JSON.stringify(await groupOnPage(page, group))}; the monitor exited with ${JSON.stringify(stopped)}, its last lines: ` +
+      `${monitor.lines
+        .slice(-5)
+        .map((line) => line.text)
+        .join(' | ')}; its stderr: ${monitor.stderr.slice(-500) || 'nothing'}`;
     const rising = await waitOnPage(
       page,
       async () => {
@@ -160,6 +169,7 @@ describe('npm run dashboard in a browser', () => {
       },
       'the lag of the stopped group to reach 40',
       20_000,
+      groupSeen,
     );
     const peak = await waitOnPage(
       page,
@@ -169,6 +179,7 @@ describe('npm run dashboard in a browser', () => {
       },
       `the lag to keep rising past ${rising + 20}`,
       20_000,
+      groupSeen,
     );
     // the chart says the same: each partition's line ends above the zero line
     const lines = page.locator(`article.group[data-group="${group}"] svg.chart polyline`);

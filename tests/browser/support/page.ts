@@ -32,13 +32,15 @@ export function timelineOnPage(page: Page): Promise<string[]> {
 
 /**
  * Polls the page (every animation frame, in the browser) until `probe` returns a value, and
- * fails with what the page last showed when it does not within `timeoutMs`.
+ * fails with what the page last showed when it does not within `timeoutMs`, after what
+ * `lastSeen` says, if given (the page's text is cut, and may not reach the part that matters).
  */
 export async function waitOnPage<T>(
   page: Page,
   probe: () => Promise<T | undefined>,
   expected: string,
   timeoutMs = 15_000,
+  lastSeen?: () => Promise<string> | string,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -49,8 +51,9 @@ export async function waitOnPage<T>(
         .locator('main')
         .innerText()
         .catch(() => '(the page did not answer)');
+      const seen = lastSeen ? `Last seen: ${await lastSeen()}\n` : '';
       throw new Error(
-        `Waited ${timeoutMs / 1000} s for the page to show ${expected}, in vain. It shows:\n${text.slice(0, 1500)}`,
+        `Waited ${timeoutMs / 1000} s for the page to show ${expected}, in vain. ${seen}It shows:\n${text.slice(0, 1500)}`,
       );
     }
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
