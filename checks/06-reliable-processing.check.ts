@@ -1,4 +1,4 @@
-import type { KafkaConfig } from 'kafkajs';
+import type { Consumer, KafkaConfig } from 'kafkajs';
 import { expect } from 'vitest';
 import { encodeTransaction } from '../bank/codec.ts';
 import { generateTransactions } from '../bank/generator.ts';
@@ -144,6 +144,23 @@ async function untilEverythingIsCommitted(
         'a message is neither processed nor dead-lettered, so its offset is never committed: every message must end one way or the other',
     },
   );
+}
+
+/**
+ * What a consumer went through (crashes, restarts, group joins), newest last, for a message
+ * that has to say why a processor stopped moving. Empty for a class that hides its consumer.
+ */
+function consumerStory(consumer: Consumer | undefined): () => string {
+  if (!consumer) return () => '';
+  const events: string[] = [];
+  const started = performance.now();
+  const note = (what: string) => events.push(`${((performance.now() - started) / 1000).toFixed(1)} s ${what}`);
+  consumer.on(consumer.events.CRASH, ({ payload }) =>
+    note(`crashed (${payload.error.message}; kafkajs restarts it: ${payload.restart ? 'yes' : 'no'})`),
+  );
+  consumer.on(consumer.events.REBALANCING, () => note('rejoins its group'));
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => note(`joined its group in ${payload.duration} ms`));
+  return () => `. The consumer: ${events.slice(-8).join(', ') || 'no crash, no join'}`;
 }
 
 const DEAD_LETTER_UNREACHABLE =
@@ -357,6 +374,7 @@ export const lesson06 = defineLesson<Lesson06>({
         // one send of the producer is its first attempt and PRODUCER_RETRIES retries: more means a second dead letter
         const oneSend = Number(lesson.PRODUCER_RETRIES) + 1;
 
+        const story = consumerStory((processor as { consumer?: Consumer }).consumer);
         await processor.start();
         const movedOn = () => behind.some((id) => record.succeeded.includes(id));
         const attempts = () =>
@@ -390,7 +408,7 @@ export const lesson06 = defineLesson<Lesson06>({
           groupId,
           topic,
           () =>
-            `${network.produceAttempts} attempt(s) to send a dead letter, ${record.succeeded.length} of ${valid.length} transactions processed`,
+            `${network.produceAttempts} attempt(s) to send a dead letter, ${record.succeeded.length} of ${valid.length} transactions processed${story()}`,
           150_000,
           () =>
             'the processor stopped on the poison pill: when its dead letter cannot be sent, process() should reject, and kafkajs then delivers the message again',
