@@ -77,6 +77,16 @@ function transactions(count: number, seed: number): Transaction[] {
   return generateTransactions(count, { seed, accounts: 4 });
 }
 
+/**
+ * `txs` with their accounts swapped for those already on the input, the n-th new account for
+ * the n-th old one: after a restart, the balances then go on from what Kafka committed.
+ */
+function onSameAccounts(s: Scenario, txs: readonly Transaction[]): Transaction[] {
+  const before = [...new Set(s.sent.map((m) => m.tx.account))];
+  const after = [...new Set(txs.map((tx) => tx.account))];
+  return txs.map((tx) => ({ ...tx, account: before[after.indexOf(tx.account) % before.length] ?? tx.account }));
+}
+
 /** Writes `txs` to the input, keyed by account, and notes where each one landed. */
 async function sendInput(ctx: CheckContext, s: Scenario, txs: readonly Transaction[]): Promise<void> {
   const accounts = [...new Set([...s.sent.map((m) => m.tx), ...txs].map((tx) => tx.account))].sort();
@@ -266,7 +276,7 @@ function expectExactlyOnce(updates: readonly BalanceUpdate[], sent: readonly Sen
     expect(
       update.balance_cents,
       `${after}, account ${update.account} goes from ${money(before)} to ${money(update.balance_cents)} with ${update.transaction_id} (${money(toCents(tx!.amount))}): ` +
-        `it should be ${money(before + toCents(tx!.amount))}. The service started from a balance Kafka never committed (an aborted update, or one counted before its commit)`,
+        `it should be ${money(before + toCents(tx!.amount))}. The service started from a balance Kafka never committed (an aborted update, or one counted before its commit), or a restarted service did not start from the balances Kafka committed (start() reads them with readBalances(), through your reader)`,
     ).toBe(before + toCents(tx!.amount));
     balances.set(update.account, update.balance_cents);
   }
@@ -377,7 +387,7 @@ export const lesson10 = defineLesson<Lesson10>({
         await stopKilled(first);
 
         const restarted = serviceFor(lesson, ctx, s, 'restarted');
-        await sendInput(ctx, s, transactions(6, 1003));
+        await sendInput(ctx, s, onSameAccounts(s, transactions(6, 1003)));
         await restarted.service.start();
         await untilAllCommitted(ctx, s, restarted, RESTART_STALL_MS, 'after the restart');
 
@@ -486,6 +496,47 @@ export const lesson10 = defineLesson<Lesson10>({
           Object.fromEntries(running.service.balances),
           "service.balances counted the aborted transaction as well as its retry: add a batch's balances to this.balances only once its transaction has committed (step 4)",
         ).toEqual(Object.fromEntries(sumByAccount(s.sent)));
+      },
+    },
+    {
+      name: 'a commit whose answer is lost leaves its outcome unknown: the service halts, and a restart settles it',
+      step: 6,
+      timeoutMs: TWO_RUNS_MS,
+      async run(lesson, ctx) {
+        const s = await scenario(ctx);
+        const first = serviceFor(lesson, ctx, s, 'learner', transactionWire({ failFirst: API.endTxn }));
+        await sendInput(ctx, s, transactions(12, 1009));
+        await first.service.start();
+        const stuck =
+          'after a failed commit kafkajs refuses to abort ("Cannot continue to use transaction once ended") and to begin another transaction, so the service can only stop: when the abort throws too, this.halt(new UnknownOutcomeError(error)) (step 6)';
+        await waitFor(
+          () => {
+            if (first.halts.length > 0) return true;
+            // kafkajs says so at once: the batch delivered again cannot begin a transaction
+            const crash = first.watch.crash?.message ?? '';
+            if (/in state "COMMITTING"|once ended/.test(crash))
+              throw new Error(`the service retried its batch in vain ("${crash}"): ${stuck}`);
+            return failOnTodo(first);
+          },
+          {
+            timeoutMs: STALL_MS,
+            expected: 'the service to halt: its first commit failed, and whether it committed is unknown',
+            likelyCause: stuck,
+            lastSeen: () =>
+              `${first.wire.commitRequests} commit request(s), ${first.wire.commits} acknowledged` +
+              (first.watch.crash ? `; the batch handler keeps failing: ${first.watch.crash.message}` : ''),
+          },
+        );
+        expect(
+          first.halts[0]?.name,
+          `the service halted with "${first.halts[0]?.message}": a commit that failed and cannot be aborted is an UnknownOutcomeError (step 6)`,
+        ).toBe('UnknownOutcomeError');
+        await within(first.service.stop(), 5000, 'stop() did not return within 5 s after the service halted');
+
+        const restarted = serviceFor(lesson, ctx, s, 'restarted');
+        await restarted.service.start();
+        await untilAllCommitted(ctx, s, restarted, RESTART_STALL_MS, 'after the restart');
+        expectExactlyOnce(await committedUpdates(ctx, s), s.sent, 'After the lost commit and the restart');
       },
     },
     {
@@ -622,6 +673,12 @@ export const lesson10 = defineLesson<Lesson10>({
       rejectedBy:
         'a transaction that fails half-way is aborted: its updates are never seen, and the batch is processed again',
       teaches: /a balance Kafka never committed.*counted before its commit/,
+    },
+    {
+      fixture: 'abort-without-halt',
+      rejectedBy:
+        'a commit whose answer is lost leaves its outcome unknown: the service halts, and a restart settles it',
+      teaches: /Cannot continue to use transaction once ended.*UnknownOutcomeError\(error\)\) \(step 6\)/,
     },
     {
       fixture: 'random-transactional-id',
