@@ -132,8 +132,9 @@ export function transactionWire(options: { crashAt?: CrashPoint; failFirst?: num
         if (rewindTopic === undefined) return;
         const { apiKey, version } = watchedRequest;
         if (apiKey === API.heartbeat && !rejoinAsked) {
-          rejoinAsked = true;
-          return heartbeatAnswering(frame, version, REBALANCE_IN_PROGRESS);
+          const answer = heartbeatAnswering(frame, version, REBALANCE_IN_PROGRESS);
+          rejoinAsked = answer !== undefined;
+          return answer;
         }
         if (apiKey === API.offsetFetch && rewound.size === 0) {
           return offsetFetchRewound(frame, version, rewindTopic, (partition, offset) => {
@@ -187,8 +188,8 @@ export function transactionWire(options: { crashAt?: CrashPoint; failFirst?: num
   };
 }
 
-/** Skips the request header: size, api key, version, correlation id and client id. */
-function requestBody(frame: Buffer): number {
+/** Where a request's body starts: after its size, api key, version, correlation id and client id. */
+function bodyStart(frame: Buffer): number {
   return 12 + 2 + Math.max(frame.readInt16BE(12), 0);
 }
 
@@ -202,7 +203,7 @@ const afterString = (frame: Buffer, at: number) => at + 2 + Math.max(frame.readI
  */
 function txnOffsets(frame: Buffer): Map<number, bigint> {
   const offsets = new Map<number, bigint>();
-  let at = afterString(frame, afterString(frame, requestBody(frame))) + 8 + 2;
+  let at = afterString(frame, afterString(frame, bodyStart(frame))) + 8 + 2;
   const topics = frame.readInt32BE(at);
   at += 4;
   for (let t = 0; t < topics; t++) {

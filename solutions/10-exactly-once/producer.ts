@@ -8,7 +8,8 @@ import { Kafka, type KafkaConfig, type Producer } from 'kafkajs';
 export function createTransactionalProducer(connection: KafkaConfig, transactionalId: string): Producer {
   return new Kafka(connection).producer({
     transactionalId,
-    // kafkajs insists on both for a transactional producer; saying so keeps the reader from wondering
+    // what kafkajs's documentation asks of a transactional producer. Its transactions are
+    // idempotent either way, but without idempotent: true a send gives up after 5 retries by default
     idempotent: true,
     maxInFlightRequests: 1,
   });
