@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { kafkaConfig } from '../config.ts';
 import { commitGroupOffsets } from '../group-offsets.ts';
+import { createTopicReliably } from '../kafka/new-topic-race.ts';
 import { pause, waitFor } from '../wait.ts';
 
 /**
@@ -24,10 +25,8 @@ export async function waitForGroupCoordinators(brokers: string[], timeoutMs = 60
   let last = 'no answer yet';
   await admin.connect();
   try {
-    // not waitForLeaders: kafkajs gives up at once when its metadata request reaches the broker
-    // before the new topic does, which a restarted broker with many topics did every time;
-    // the commits below are retried until the topic is there
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: false });
+    // not kafkajs's waitForLeaders, which gave up on a restarted broker with many topics every time
+    await createTopicReliably(admin, topic, 1);
     for (;;) {
       // the first commit creates __consumer_offsets; its partition count is the broker's setting
       const partitions = await offsetsPartitions(admin);
