@@ -247,6 +247,12 @@ async function settledOutput(
   return read;
 }
 
+/** The transactions that have more than one update, each named once. */
+function countedTwice(updates: readonly BalanceUpdate[]): string[] {
+  const ids = updates.map((u) => u.transaction_id);
+  return [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
+}
+
 /** "$12.34" from cents. */
 const money = (cents: number) => formatMoney(cents / 100);
 
@@ -257,7 +263,7 @@ const money = (cents: number) => formatMoney(cents / 100);
  */
 function expectExactlyOnce(updates: readonly BalanceUpdate[], sent: readonly Sent[], after: string): void {
   const ids = updates.map((u) => u.transaction_id);
-  const twice = [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
+  const twice = countedTwice(updates);
   expect(
     twice,
     `${after}, a read_committed reader sees ${twice.length} transaction(s) counted twice (${twice.slice(0, 3).join(', ')}): the service processed them again after they had been committed`,
@@ -422,8 +428,7 @@ export const lesson10 = defineLesson<Lesson10>({
         await restarted.service.start();
         await untilAllCommitted(ctx, s, restarted, RESTART_STALL_MS, 'after the restart');
         const committed = await committedUpdates(ctx, s);
-        const ids = committed.map((u) => u.transaction_id);
-        const twice = [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
+        const twice = countedTwice(committed);
         expect(
           twice,
           `${twice.length} transaction(s) were counted twice (${twice.slice(0, 3).join(', ')}): their updates were committed, but their input offsets were not committed with them, so the restart processed them again. ` +
@@ -464,8 +469,7 @@ export const lesson10 = defineLesson<Lesson10>({
         });
         await untilAllCommitted(ctx, s, running, STALL_MS, 'after the rebalance');
         const updates = await committedUpdates(ctx, s);
-        const ids = updates.map((u) => u.transaction_id);
-        const twice = [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
+        const twice = countedTwice(updates);
         expect(
           twice,
           `${twice.length} transaction(s) were counted twice (${twice.slice(0, 3).join(', ')}) after a rebalance. The check rejoined the group right after a commit and answered, as Kafka does while a commit's markers are still being written, with the offsets from before it, so kafkajs handed the last batch over again. ` +
