@@ -1,3 +1,4 @@
+import type { Message } from 'kafkajs';
 import { expect } from 'vitest';
 import { decodeBalanceUpdate, toCents, type BalanceUpdate } from '../bank/balance.ts';
 import { encodeTransaction } from '../bank/codec.ts';
@@ -13,6 +14,7 @@ import { defineLesson, registerLesson } from './support/lesson-checks.ts';
 import { sendMessages } from './support/produce.ts';
 import { API, transactionWire, type TransactionWire } from './support/transaction-wire.ts';
 import { becomesTrue, waitFor, within } from './support/wait.ts';
+import { wireTap } from './support/wire-tap.ts';
 
 type Lesson10 = typeof Producer & typeof Reader & typeof Balances;
 type Service = Balances.BalanceService;
@@ -108,30 +110,58 @@ async function sendInput(ctx: CheckContext, s: Scenario, txs: readonly Transacti
 interface Running {
   service: Service;
   watch: ConsumerWatch;
-  /** Why the service stopped by itself, if it did. */
-  halts: Error[];
+  /** Why the service stopped by itself, if it did: what onHalt was called with, or else `service.halted`. */
+  readonly halts: Error[];
   wire: TransactionWire;
 }
 
-/** The learner's service on this scenario, its connections through `wire`, always stopped after the check. */
+/**
+ * The learner's service on this scenario, its connections through `wire`, always stopped after
+ * the check. `onHalt: false` leaves that option out, as a program that does not listen would.
+ */
 function serviceFor(
   lesson: Lesson10,
   ctx: CheckContext,
   s: Scenario,
   label: string,
   wire: TransactionWire = transactionWire(),
+  { onHalt = true } = {},
 ): Running {
-  const halts: Error[] = [];
+  const heard: Error[] = [];
   const service = new lesson.BalanceService({
     connection: { ...ctx.connection(label), retry: QUICK_RETRIES, socketFactory: wire.socketFactory },
     inputTopic: s.input,
     outputTopic: s.output,
     groupId: s.groupId,
     transactionalId: s.transactionalId,
-    onHalt: (error) => halts.push(error),
+    ...(onHalt ? { onHalt: (error: Error) => heard.push(error) } : {}),
   });
   ctx.onCleanup(() => service.stop());
-  return { service, watch: new ConsumerWatch(service.consumer, s.input), halts, wire };
+  return {
+    service,
+    watch: new ConsumerWatch(service.consumer, s.input),
+    get halts() {
+      return onHalt ? heard : service.halted ? [service.halted] : [];
+    },
+    wire,
+  };
+}
+
+/** Waits until the group has `count` members: `advice` says what keeps an extra one there. */
+async function untilMembers(ctx: CheckContext, groupId: string, count: number, expected: string, advice: string) {
+  let members: string[] = [];
+  await waitFor(
+    async () => {
+      members = await groupMembers(ctx, groupId);
+      return members.length === count ? true : undefined;
+    },
+    {
+      timeoutMs: 5000,
+      expected,
+      likelyCause: advice,
+      lastSeen: () => `members: ${members.join(', ') || 'none'}`,
+    },
+  );
 }
 
 /** A todo() reached inside the batch handler is the learner's next step: report it as such, at once. */
@@ -178,11 +208,11 @@ async function untilAllCommitted(
       const seen = JSON.stringify([...committed]);
       if (seen !== lastChange.seen) lastChange = { seen, at: performance.now() };
       if (performance.now() - lastChange.at > stallMs) throw new Error(stalled());
-      // every batch committed, one offset short, and nothing moving: the offset of the last message was sent, not the next one
+      // every partition one offset short, and nothing moving: each batch committed the offset of its last message, not the next one
       const oneShort = [...ends].filter(([p, end]) => end > 0 && committed.get(p) === end - 1);
       if (
         oneShort.length > 0 &&
-        [...ends].every(([p, end]) => (committed.get(p) ?? -1) >= end - 1) &&
+        oneShort.length === [...ends.values()].filter((end) => end > 0).length &&
         performance.now() - lastChange.at > 3000
       ) {
         const [p, end] = oneShort[0]!;
@@ -377,6 +407,35 @@ export const lesson10 = defineLesson<Lesson10>({
       },
     },
     {
+      name: 'a message that is not a transaction is counted and skipped, and its offset is committed all the same',
+      step: 4,
+      timeoutMs: ONE_RUN_MS,
+      async run(lesson, ctx) {
+        const s = await scenario(ctx);
+        const running = serviceFor(lesson, ctx, s, 'learner');
+        await sendInput(ctx, s, transactions(6, 1011));
+        await running.service.start();
+        await untilAllCommitted(ctx, s, running, STALL_MS, 'after start()');
+        // alone in its batch: a transaction with no update to write still has an offset to commit
+        await sendMessages(ctx, s.input, [{ key: 'garbage', value: 'not a transaction', partition: 0 }]);
+        await untilAllCommitted(
+          ctx,
+          s,
+          running,
+          STALL_MS,
+          'after a message that is not a transaction',
+          'A batch of messages that are not transactions has no update to send, but its input offset must be committed all the same, or the group never gets past it: begin the transaction, sendOffsets and commit even when `updates` is empty; only the send is for when there are updates (steps 4 and 5)',
+        );
+        await sendInput(ctx, s, onSameAccounts(s, transactions(4, 1012)));
+        await untilAllCommitted(ctx, s, running, STALL_MS, 'after the transactions that came next');
+        expect(
+          running.service.malformedCount,
+          'service.malformedCount should count the one message that was not a transaction',
+        ).toBe(1);
+        expectExactlyOnce(await committedUpdates(ctx, s), s.sent, 'Around a message that was not a transaction');
+      },
+    },
+    {
       name: 'killed between produce and commit: after a restart, a read_committed reader sees each update once and exact balances',
       step: 5,
       timeoutMs: TWO_RUNS_MS,
@@ -508,7 +567,10 @@ export const lesson10 = defineLesson<Lesson10>({
       timeoutMs: TWO_RUNS_MS,
       async run(lesson, ctx) {
         const s = await scenario(ctx);
-        const first = serviceFor(lesson, ctx, s, 'learner', transactionWire({ failFirst: API.endTxn }));
+        // no onHalt here: it is optional, and a service that halts stops all the same
+        const first = serviceFor(lesson, ctx, s, 'learner', transactionWire({ failFirst: API.endTxn }), {
+          onHalt: false,
+        });
         await sendInput(ctx, s, transactions(12, 1009));
         await first.service.start();
         const stuck =
@@ -535,6 +597,20 @@ export const lesson10 = defineLesson<Lesson10>({
           first.halts[0]?.name,
           `the service halted with "${first.halts[0]?.message}": a commit that failed and cannot be aborted is an UnknownOutcomeError (step 6)`,
         ).toBe('UnknownOutcomeError');
+        expect(
+          first.halts[0]?.cause,
+          'the UnknownOutcomeError should carry the error of the failed commit: new UnknownOutcomeError(error) (step 6)',
+        ).toBeInstanceOf(Error);
+        expect(first.halts[0]?.message, 'the UnknownOutcomeError should say that the outcome is unknown').toMatch(
+          /unknown/,
+        );
+        await untilMembers(
+          ctx,
+          s.groupId,
+          0,
+          'the halted service to leave its group by itself',
+          'after halting, the service must stop and leave its group, whether or not anyone listens with onHalt: this.halt(…) calls this.stop()',
+        );
         await within(first.service.stop(), 5000, 'stop() did not return within 5 s after the service halted');
 
         const restarted = serviceFor(lesson, ctx, s, 'restarted');
@@ -577,29 +653,32 @@ export const lesson10 = defineLesson<Lesson10>({
           /fenced/i,
         );
         expect(first.halts[0]?.message, 'the FencedError should name the transactionalId').toContain(s.transactionalId);
-        let members: string[] = [];
-        await waitFor(
-          async () => {
-            members = await groupMembers(ctx, s.groupId);
-            return members.length === 1 ? true : undefined;
-          },
-          {
-            timeoutMs: 5000,
-            expected: 'the fenced instance to leave the group, so the second one gets all the partitions',
-            likelyCause: 'the fenced instance kept running: on FencedError, halt and stop (step 7)',
-            lastSeen: () =>
-              `members: ${members.join(', ') || 'none'}. After halting, the service must stop() (halt() does)`,
-          },
+        expect(first.halts[0]?.name, 'the first instance should stop with a FencedError (step 7)').toBe('FencedError');
+        expect(
+          first.halts[0]?.cause,
+          "the FencedError should carry the broker's refusal: new FencedError(this.options.transactionalId, error) (step 7)",
+        ).toBeInstanceOf(Error);
+        await untilMembers(
+          ctx,
+          s.groupId,
+          1,
+          'the fenced instance to leave the group, so the second one gets all the partitions',
+          'the fenced instance kept running: on FencedError, halt and stop (step 7). After halting, the service must stop() (halt() does)',
         );
         await untilAllCommitted(ctx, s, second, STALL_MS, 'by the second instance, alone');
         expectExactlyOnce(await committedUpdates(ctx, s), s.sent, 'After the fencing');
+        expect(
+          first.halts.length,
+          'onHalt was called more than once: a service halts once, whatever fails after that (halt() returns when this.halted is set)',
+        ).toBe(1);
       },
     },
     {
       name: 'the balance reader sees committed updates only',
       step: 2,
       async run(lesson, ctx) {
-        const topic = await ctx.createTopic('balances', 1);
+        // partition 0 holds the balances, 1 something that is not a balance, 2 nothing
+        const topic = await ctx.createTopic('balances', 3);
         const producer = ctx.kafka('check-writer').producer({
           transactionalId: ctx.name('check-writer'),
           idempotent: true,
@@ -607,29 +686,38 @@ export const lesson10 = defineLesson<Lesson10>({
         });
         ctx.onCleanup(() => producer.disconnect());
         await producer.connect();
-        const write = async (updates: BalanceUpdate[], commit: boolean) => {
+        const write = async (messages: Message[], commit: boolean) => {
           const transaction = await producer.transaction();
-          await transaction.send({
-            topic,
-            messages: updates.map((u) => ({ key: String(u.account), value: JSON.stringify(u) })),
-          });
+          await transaction.send({ topic, messages });
           await (commit ? transaction.commit() : transaction.abort());
         };
+        const balancesOf = (updates: BalanceUpdate[]) =>
+          updates.map((u) => ({ key: String(u.account), value: JSON.stringify(u), partition: 0 }));
         const update = (account: number, balance: number, id: number): BalanceUpdate => ({
           account,
           balance_cents: balance,
           amount_cents: balance,
           transaction_id: `TXN-${id}`,
         });
-        await write([update(1001, 10_000, 1), update(1002, 5_000, 2)], true);
-        await write([update(1001, 999_999, 3), update(1003, 777, 4)], false);
+        await write(balancesOf([update(1001, 10_000, 1), update(1002, 5_000, 2)]), true);
+        await write(balancesOf([update(1001, 999_999, 3), update(1003, 777, 4)]), false);
+        await write([{ key: 'note', value: 'not a balance update', partition: 1 }], true);
         // abort() returns once the coordinator has decided; the abort marker reaches the partition a
         // moment later, and until then the aborted updates lie past the last stable offset, where a
         // reader that stops there would miss them even reading uncommitted
         const admin = await ctx.admin();
-        const settled = 2 * (2 + 1); // two transactions, each two updates and a marker
+        // partition 0: two transactions, each two updates and a marker; partition 1: one message and its marker
+        const settled = new Map([
+          [0, 2 * (2 + 1)],
+          [1, 1 + 1],
+        ]);
         await waitFor(
-          async () => ((await admin.fetchTopicOffsets(topic))[0]?.high === String(settled) ? true : undefined),
+          async () =>
+            (await admin.fetchTopicOffsets(topic)).every(
+              ({ partition, high }) => Number(high) === (settled.get(partition) ?? 0),
+            )
+              ? true
+              : undefined,
           {
             timeoutMs: 10_000,
             expected: 'both transactions of the check to be settled on the topic',
@@ -637,14 +725,26 @@ export const lesson10 = defineLesson<Lesson10>({
           },
         );
 
-        const balances = await lesson.readBalances(ctx.connection(), topic, ctx.name('reader'));
-        const everything = await updatesOn(ctx, topic, true);
-        expect(everything.length, 'the check wrote 4 updates, 2 of them in an aborted transaction').toBe(4);
+        const tap = wireTap();
+        const balances = await lesson.readBalances(
+          { ...ctx.connection(), socketFactory: tap.socketFactory },
+          topic,
+          ctx.name('reader'),
+        );
+        const everything = await ctx.readAll(topic, 8000, { readUncommitted: true });
+        expect(everything.length, 'the check wrote 5 messages, 2 of them in an aborted transaction').toBe(5);
         expect(
-          Object.fromEntries(balances),
-          `the reader returned ${[...balances].map(([a, c]) => `${a}: ${money(c)}`).join(', ')}. Account 1001 at ${money(999_999)} and account 1003 come from a transaction that was aborted: ` +
+          [...balances].sort(([a], [b]) => a - b),
+          `the reader returned ${[...balances].map(([a, c]) => `${a}: ${money(c)}`).join(', ') || 'no balance'}. Account 1001 at ${money(999_999)} and account 1003 come from a transaction that was aborted: ` +
             'a reader of balances must see committed updates only. Create it with readUncommitted: false (step 2)',
-        ).toEqual({ 1001: 10_000, 1002: 5_000 });
+        ).toEqual([
+          [1001, 10_000],
+          [1002, 5_000],
+        ]);
+        expect(
+          await becomesTrue(() => tap.openConnections() === 0, 1000),
+          `readBalances() returned with ${tap.openConnections()} connection(s) to the broker still open: the reader it creates must be disconnected once it has read`,
+        ).toBe(true);
       },
     },
   ],
@@ -695,6 +795,12 @@ export const lesson10 = defineLesson<Lesson10>({
       rejectedBy:
         'a second instance with the same transactionalId fences the first, whose next transaction fails and which steps aside',
       teaches: /FencedError \(step 7\)/,
+    },
+    {
+      fixture: 'skips-batch-without-updates',
+      rejectedBy:
+        'a message that is not a transaction is counted and skipped, and its offset is committed all the same',
+      teaches: /no update to send, but its input offset must be committed all the same/,
     },
     {
       fixture: 'counts-a-batch-again',

@@ -9,7 +9,7 @@ export function createTransactionalProducer(connection: KafkaConfig, transaction
   return new Kafka(connection).producer({
     transactionalId,
     // what kafkajs's documentation asks of a transactional producer. Its transactions are
-    // idempotent either way, but without idempotent: true a send gives up after 5 retries by default
+    // idempotent either way: they carry the producer id and sequence numbers of the transaction
     idempotent: true,
     maxInFlightRequests: 1,
   });

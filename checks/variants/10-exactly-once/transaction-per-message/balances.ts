@@ -19,6 +19,7 @@ export class BalanceService {
   readonly consumer: Consumer;
   private readonly producer: Producer;
   readonly balances = new Map<number, number>();
+  malformedCount = 0;
   /** The next offset of each partition, as this instance's commits left it. */
   private readonly readUpTo = new Map<number, number>();
   halted: ServiceHaltedError | undefined;
@@ -59,7 +60,9 @@ export class BalanceService {
     try {
       tx = decodeTransaction(message.value);
     } catch {
+      // not a transaction: its transaction commits the offset alone
       tx = undefined;
+      this.malformedCount += 1;
     }
     const transaction = await this.producer.transaction();
     try {
