@@ -632,6 +632,10 @@ export const lesson10 = defineLesson<Lesson10>({
 
         const second = serviceFor(lesson, ctx, s, 'second');
         await second.service.start();
+        expect(
+          second.wire.claims,
+          "start() returned without claiming the transactionalId (no InitProducerId request carried it): until the second instance's first transaction, the first one is not fenced and goes on committing. Claim it in start(): begin a transaction and abort it (step 3)",
+        ).toBeGreaterThan(0);
         // from here on the second instance holds the transactionalId: the first must not commit anything
         const commitsBefore = first.wire.commits;
         await sendInput(ctx, s, transactions(8, 1007));

@@ -44,6 +44,8 @@ export interface TransactionWire {
   readonly commitRequests: number;
   /** Offset commits made outside a transaction (OffsetCommit), which a transactional service never needs. */
   readonly offsetCommits: number;
+  /** Claims of the transactionalId: InitProducerId requests that carry it (an idempotent producer's own carries none). */
+  readonly claims: number;
   /** Whether the simulated crash has happened. */
   readonly crashed: boolean;
   /** From now on, the process is dead as far as the broker can tell (see `crashAt`). */
@@ -79,6 +81,7 @@ export function transactionWire(options: { crashAt?: CrashPoint; failFirst?: num
   let commits = 0;
   let commitRequests = 0;
   let offsetCommits = 0;
+  let claims = 0;
   let crashed = false;
   let failed = false;
   let severed = false;
@@ -109,6 +112,8 @@ export function transactionWire(options: { crashAt?: CrashPoint; failFirst?: num
         return false;
       }
       if (apiKey === API.offsetCommit && !crashed) offsetCommits += 1;
+      // InitProducerId v0/v1: the transactional id (null for an idempotent producer) starts the body
+      if (apiKey === API.initProducerId && frame.readInt16BE(bodyStart(frame)) >= 0) claims += 1;
       if (apiKey === API.endTxn && endTxnCommits(frame)) {
         commitRequests += 1;
         const crashAt = options.crashAt;
@@ -170,6 +175,9 @@ export function transactionWire(options: { crashAt?: CrashPoint; failFirst?: num
     },
     get offsetCommits() {
       return offsetCommits;
+    },
+    get claims() {
+      return claims;
     },
     get crashed() {
       return crashed;
