@@ -6,7 +6,7 @@ import { freePort } from '../workshop/broker/ports.ts';
 import type * as Consumer from '../solutions/09-schemas-and-evolution/consumer.ts';
 import type * as Producer from '../solutions/09-schemas-and-evolution/producer.ts';
 import type * as Schemas from '../solutions/09-schemas-and-evolution/schemas.ts';
-import { SLOW_CONSUMER_TIMEOUT_MS } from './support/consumer-watch.ts';
+import { SLOW_CONSUMER_TIMEOUT_MS, todoWithin } from './support/consumer-watch.ts';
 import type { CheckContext } from './support/context.ts';
 import { defineLesson, registerLesson } from './support/lesson-checks.ts';
 import { sendMessages } from './support/produce.ts';
@@ -92,15 +92,30 @@ function consumerFor(
     onMalformed: (error, where) => void malformed.push({ error, where }),
   });
   ctx.onCleanup(() => consumer.stop());
+  // a handler that rejects makes kafkajs deliver the message again and again, then crash
+  let failed: Error | undefined;
+  consumer.consumer.on(consumer.consumer.events.CRASH, ({ payload }) => (failed = payload.error));
   const until = (count: number, expected: string) =>
-    waitFor(() => (seen.length + malformed.length >= count ? true : undefined), {
-      timeoutMs: 15_000,
-      expected,
-      likelyCause:
-        'the consumer does not hand every message to onTransaction or onMalformed: decode each one through the registry, and count what is not Avro from it',
-      lastSeen: () =>
-        `${seen.length} transactions and ${malformed.length} malformed messages${malformed[0] ? ` (the first: ${malformed[0].error.message})` : ''}`,
-    });
+    waitFor(
+      () => {
+        const todo = failed && todoWithin(failed);
+        if (todo) throw todo;
+        if (failed)
+          throw new Error(
+            `the consumer stopped on "${failed.message}" after ${seen.length} transactions and ${malformed.length} malformed messages. With the registry up, a message the consumer cannot read is malformed: when the registry answered and Avro cannot read the bytes with the schema it gave, throw a MalformedTransactionError (step 4)`,
+            { cause: failed },
+          );
+        return seen.length + malformed.length >= count ? true : undefined;
+      },
+      {
+        timeoutMs: 15_000,
+        expected,
+        likelyCause:
+          'the consumer does not hand every message to onTransaction or onMalformed: decode each one through the registry, and count what is not Avro from it',
+        lastSeen: () =>
+          `${seen.length} transactions and ${malformed.length} malformed messages${malformed[0] ? ` (the first: ${malformed[0].error.message})` : ''}`,
+      },
+    );
   return { consumer, seen, malformed, until };
 }
 
@@ -274,6 +289,8 @@ export const lesson09 = defineLesson<Lesson09>({
           Buffer.from([0, 1]),
           ...sent.slice(10).map((tx) => frame(id, type, tx)),
           null,
+          // the right header, then bytes that are not Avro of that schema: cut off inside the first field
+          frame(id, type, sent[0]!).subarray(0, 7),
         ];
         await sendMessages(
           ctx,
@@ -289,8 +306,8 @@ export const lesson09 = defineLesson<Lesson09>({
         reader.seen.forEach(({ tx }, i) => expect(plain(tx), `transaction ${i} came out changed`).toEqual(sent[i]));
         expect(
           reader.malformed.map(({ where }) => Number(where.offset)),
-          'onMalformed should get the JSON message (offset 5), the unknown schema id (11), the 2-byte value (12) and the null (18)',
-        ).toEqual([5, 11, 12, 18]);
+          "onMalformed should get the JSON message (offset 5), the unknown schema id (11), the 2-byte value (12), the null (18) and the Avro cut short (19): when the registry answered and Avro itself cannot read the bytes, that is the message's fault too",
+        ).toEqual([5, 11, 12, 18, 19]);
         for (const { error } of reader.malformed)
           expect(error.name, `a skipped message should be a MalformedTransactionError, got: ${error.message}`).toBe(
             'MalformedTransactionError',
@@ -299,6 +316,10 @@ export const lesson09 = defineLesson<Lesson09>({
           reader.malformed[1]!.error.message,
           'the error for the unknown schema should name its id, so whoever wrote it can look',
         ).toContain(String(unknownId));
+        expect(
+          { processed: reader.consumer.processedCount, malformed: reader.consumer.malformedCount },
+          'processedCount and malformedCount should count the transactions handed on and the messages skipped',
+        ).toEqual({ processed: sent.length, malformed: 5 });
       },
     },
     {
@@ -486,6 +507,11 @@ export const lesson09 = defineLesson<Lesson09>({
       fixture: 'json-values',
       rejectedBy: 'send() writes the Confluent wire format: magic byte 0, the id of your schema, then Avro',
       teaches: /\('\{': that is JSON\), not the magic byte 0/,
+    },
+    {
+      fixture: 'only-unknown-id-is-malformed',
+      rejectedBy: 'the consumer decodes through the registry and skips what is not Avro from it',
+      teaches: /the registry answered and Avro cannot read the bytes.*MalformedTransactionError \(step 4\)/,
     },
     {
       fixture: 'skips-when-registry-down',

@@ -71,7 +71,7 @@ export class AvroTransactionConsumer<T extends Transaction = Transaction> {
    */
   async decode(value: Buffer | null): Promise<T> {
     return todo(
-      'lesson-09 step 4: throw a MalformedTransactionError unless value is at least 5 bytes starting with 0; else return this.registry.decode(value, { [SchemaType.AVRO]: { readerSchema: this.options.readerSchema } }). When that fails with status 404 (an unknown schema id), throw a MalformedTransactionError naming the id (value.readInt32BE(1)); rethrow errors with any other status',
+      'lesson-09 step 4: throw a MalformedTransactionError unless value is at least 5 bytes starting with 0; else return this.registry.decode(value, { [SchemaType.AVRO]: { readerSchema: this.options.readerSchema } }). When that fails with status 404 (an unknown schema id), throw a MalformedTransactionError naming the id (value.readInt32BE(1)); rethrow errors with any other status; an error with no status at all is Avro failing to read the bytes: malformed too',
     );
   }
 
