@@ -6,7 +6,7 @@ import { freePort } from '../workshop/broker/ports.ts';
 import type * as Consumer from '../solutions/09-schemas-and-evolution/consumer.ts';
 import type * as Producer from '../solutions/09-schemas-and-evolution/producer.ts';
 import type * as Schemas from '../solutions/09-schemas-and-evolution/schemas.ts';
-import { SLOW_CONSUMER_TIMEOUT_MS, todoWithin } from './support/consumer-watch.ts';
+import { ConsumerWatch, SLOW_CONSUMER_TIMEOUT_MS, todoWithin } from './support/consumer-watch.ts';
 import type { CheckContext } from './support/context.ts';
 import { defineLesson, registerLesson } from './support/lesson-checks.ts';
 import { sendMessages } from './support/produce.ts';
@@ -93,11 +93,11 @@ function consumerFor(
   });
   ctx.onCleanup(() => consumer.stop());
   // a handler that rejects makes kafkajs deliver the message again and again, then crash
-  let failed: Error | undefined;
-  consumer.consumer.on(consumer.consumer.events.CRASH, ({ payload }) => (failed = payload.error));
+  const watch = new ConsumerWatch(consumer.consumer, setup.topic);
   const until = (count: number, expected: string) =>
     waitFor(
       () => {
+        const failed = watch.crash;
         const todo = failed && todoWithin(failed);
         if (todo) throw todo;
         if (failed)

@@ -270,10 +270,6 @@ function offsetFetchRewound(
  * (2 bytes) and the boolean that says commit or abort.
  */
 function endTxnCommits(frame: Buffer): boolean {
-  let at = 12;
-  const clientIdLength = frame.readInt16BE(at);
-  at += 2 + Math.max(clientIdLength, 0);
-  const transactionalIdLength = frame.readInt16BE(at);
-  at += 2 + Math.max(transactionalIdLength, 0) + 8 + 2;
+  const at = afterString(frame, bodyStart(frame)) + 8 + 2;
   return at < frame.length && frame.readInt8(at) === 1;
 }
