@@ -544,6 +544,16 @@ export const lesson10 = defineLesson<Lesson10>({
       async run(lesson, ctx) {
         const s = await scenario(ctx);
         const running = serviceFor(lesson, ctx, s, 'learner', transactionWire({ failFirst: API.txnOffsetCommit }));
+        // one in every partition, so that the batch whose transaction fails has one too
+        await sendMessages(
+          ctx,
+          s.input,
+          Array.from({ length: PARTITIONS }, (_, partition) => ({
+            key: 'garbage',
+            value: 'not a transaction',
+            partition,
+          })),
+        );
         await sendInput(ctx, s, transactions(12, 1005));
         await running.service.start();
         await untilAllCommitted(
@@ -559,6 +569,11 @@ export const lesson10 = defineLesson<Lesson10>({
           Object.fromEntries(running.service.balances),
           "service.balances counted the aborted transaction as well as its retry: add a batch's balances to this.balances only once its transaction has committed (step 4)",
         ).toEqual(Object.fromEntries(sumByAccount(s.sent)));
+        expect(
+          running.service.malformedCount,
+          `the check sent ${PARTITIONS} messages that are not transactions, one per partition, and service.malformedCount says ${running.service.malformedCount}. ` +
+            'A batch whose transaction is aborted is delivered again: add skipped.length to this.malformedCount only once its transaction has committed, as you do with the balances (step 4)',
+        ).toBe(PARTITIONS);
       },
     },
     {
@@ -781,6 +796,13 @@ export const lesson10 = defineLesson<Lesson10>({
       rejectedBy:
         'a transaction that fails half-way is aborted: its updates are never seen, and the batch is processed again',
       teaches: /a balance Kafka never committed.*counted before its commit/,
+    },
+    {
+      fixture: 'malformed-counted-before-commit',
+      rejectedBy:
+        'a transaction that fails half-way is aborted: its updates are never seen, and the batch is processed again',
+      teaches:
+        /A batch whose transaction is aborted is delivered again: add skipped\.length to this\.malformedCount only once/,
     },
     {
       fixture: 'abort-without-halt',

@@ -1,4 +1,4 @@
-import type { Batch, KafkaConfig, Message } from 'kafkajs';
+import type { Batch, KafkaConfig, KafkaMessage, Message } from 'kafkajs';
 import type { BalanceUpdate } from '../bank/balance.ts';
 import type * as Balances from '../solutions/10-exactly-once/balances.ts';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -23,9 +23,11 @@ export function atLeastOnce(Base: BalancesLesson['BalanceService']): BalancesLes
     protected override async process(batch: Batch): Promise<void> {
       const pending = new Map<number, number>();
       const updates: Message[] = [];
+      const skipped: KafkaMessage[] = [];
       for (const message of batch.messages) {
         const tx = this.decode(message);
         if (tx) updates.push(this.balanceUpdate(tx, pending));
+        else skipped.push(message);
       }
       // outside any transaction: stored as soon as the broker has it, whatever happens next
       if (updates.length > 0) await this.producer.send({ topic: this.options.outputTopic, messages: updates });
@@ -33,6 +35,7 @@ export function atLeastOnce(Base: BalancesLesson['BalanceService']): BalancesLes
         { topic: batch.topic, partition: batch.partition, offset: (BigInt(batch.lastOffset()) + 1n).toString() },
       ]);
       pending.forEach((cents, account) => this.balances.set(account, cents));
+      this.malformedCount += skipped.length;
     }
   };
 }

@@ -142,9 +142,12 @@ export class BalanceService {
     // the balances this batch changes, kept aside until Kafka has committed them
     const pending = new Map<number, number>();
     const updates: Message[] = [];
+    // messages that are not transactions: skipped, and counted (as balances are) once the batch commits
+    const skipped: KafkaMessage[] = [];
     for (const message of this.notYetCommitted(batch)) {
       const tx = this.decode(message);
       if (tx) updates.push(this.balanceUpdate(tx, pending));
+      else skipped.push(message);
     }
 
     const transaction = await this.producer.transaction();
@@ -169,6 +172,7 @@ export class BalanceService {
       throw error;
     }
     pending.forEach((cents, account) => this.balances.set(account, cents));
+    this.malformedCount += skipped.length;
   }
 
   /** The update `tx` makes, counted into `pending`: the balances this batch has changed so far. */
@@ -198,12 +202,11 @@ export class BalanceService {
     return batch.messages.filter((message) => BigInt(message.offset) >= next);
   }
 
-  /** A message that is not a transaction is counted and skipped: no retry can repair it. */
+  /** The transaction in `message`, or undefined when it is not one: no retry can repair it, so it is skipped. */
   protected decode(message: KafkaMessage): Transaction | undefined {
     try {
       return decodeTransaction(message.value);
     } catch {
-      this.malformedCount += 1;
       return undefined;
     }
   }

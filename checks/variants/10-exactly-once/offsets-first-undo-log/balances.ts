@@ -57,16 +57,19 @@ export class BalanceService extends Reference {
         ],
       });
       const pending = new Map<number, number>();
+      let malformed = 0;
       const done = this.doneThrough.get(batch.partition) ?? -1n;
       const messages = batch.messages.flatMap((message) => {
         // a rebalance may hand over again what this instance committed just before it
         if (BigInt(message.offset) <= done) return [];
         const tx = this.decode(message);
+        if (!tx) malformed += 1;
         return tx ? [this.balanceUpdate(tx, pending)] : [];
       });
       if (messages.length > 0)
         await transaction.sendBatch({ topicMessages: [{ topic: this.options.outputTopic, messages }] });
       await transaction.commit();
+      this.malformedCount += malformed;
       this.doneThrough.set(batch.partition, BigInt(batch.lastOffset()));
     } catch (error) {
       this.undo.forEach((before, account) =>

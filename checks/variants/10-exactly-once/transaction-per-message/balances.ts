@@ -62,7 +62,6 @@ export class BalanceService {
     } catch {
       // not a transaction: its transaction commits the offset alone
       tx = undefined;
-      this.malformedCount += 1;
     }
     const transaction = await this.producer.transaction();
     try {
@@ -88,6 +87,7 @@ export class BalanceService {
       await transaction.commit();
       this.readUpTo.set(partition, Number(message.offset) + 1);
       if (tx && balance !== undefined) this.balances.set(tx.account, balance);
+      else this.malformedCount += 1;
     } catch (error) {
       if (isFenced(error)) {
         this.haltWith(new FencedError(this.options.transactionalId, error));
