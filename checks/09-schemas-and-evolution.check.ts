@@ -481,6 +481,29 @@ export const lesson09 = defineLesson<Lesson09>({
         expect(message?.value?.readInt32BE(1), 'a send after evolve() should carry the new schema id').toBe(id2);
       },
     },
+    {
+      name: 'a registry that does not answer is not a refusal: evolve() lets its error through',
+      step: 6,
+      async run(lesson, ctx) {
+        const closed = await freePort();
+        const producer = new lesson.AvroTransactionProducer({
+          connection: ctx.connection('producer'),
+          registry: { host: `http://127.0.0.1:${closed}`, retry: { retries: 0 } },
+          topic: ctx.name('unused'),
+          schema: lesson.transactionSchemaV1(),
+        });
+        ctx.onCleanup(() => producer.close());
+        const outcome = await producer.evolve(lesson.transactionSchemaV2()).then(
+          () => undefined,
+          (error: unknown) => error as Error,
+        );
+        expect(outcome, 'evolve() resolved although no registry answered').toBeInstanceOf(Error);
+        expect(
+          outcome!.name,
+          `evolve() called it a refusal ("${outcome!.message}"), so whoever reads it would go and change a schema that nobody refused. Only the registry's 409 is a refusal: throw any other error as it is (step 6)`,
+        ).not.toBe('SchemaRefusedError');
+      },
+    },
   ],
   wrongAnswers: [
     {
@@ -544,6 +567,11 @@ export const lesson09 = defineLesson<Lesson09>({
       fixture: 'never-asks-the-registry',
       rejectedBy: 'the registry refuses a breaking change, and evolve() says why in one line and keeps the old schema',
       teaches: /never sent the new schema to the registry/,
+    },
+    {
+      fixture: 'refuses-on-any-error',
+      rejectedBy: 'a registry that does not answer is not a refusal: evolve() lets its error through',
+      teaches: /change a schema that nobody refused.*Only the registry's 409 is a refusal/,
     },
     {
       fixture: 'merchant-with-default',
