@@ -1,7 +1,11 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect, test } from 'vitest';
+import { PROJECT_ROOT } from '../workshop/paths.ts';
 import {
   describeSurvivor,
   originalCode,
+  readEquivalents,
   score,
   summarize,
   summaryTable,
@@ -66,4 +70,15 @@ test('an equivalent entry matches only the same file, mutator, original code and
   expect(run([{ ...entry, file: 'solutions/99-sample/other.ts' }])).toBe(0);
   expect(run([{ ...entry, replacement: 'true' }])).toBe(0);
   expect(run([{ ...entry, original: 'false' }])).toBe(0);
+});
+
+test('every reviewed equivalent mutant still names code that is in its file', () => {
+  const stale = readEquivalents().filter((e) => {
+    const file = path.join(PROJECT_ROOT, e.file);
+    return !fs.existsSync(file) || !fs.readFileSync(file, 'utf8').includes(e.original);
+  });
+  expect(
+    stale.map((e) => `${e.file} ${e.mutator}: ${e.original}`),
+    'checks/mutation/equivalent-mutants.json lists code that is no longer there: review or remove these entries',
+  ).toEqual([]);
 });
