@@ -3,6 +3,8 @@ import { findOrStartBroker } from '../workshop/broker/discover.ts';
 import type { CommandSpec, FlagSpec, Flags } from '../workshop/cli/args.ts';
 import { runCli } from '../workshop/cli/run-cli.ts';
 import { kafkaConfig } from '../workshop/config.ts';
+import { watchBroker } from './broker-watch.ts';
+import { print } from './output.ts';
 import { codeSource, loadLesson, notDoneYet, type CodeSource } from './lesson-code.ts';
 
 /**
@@ -60,7 +62,8 @@ export interface Demo<S extends FlagSpec> {
  *
  * and gets, the same way as the others: its options typed, plus --solution and --help; the
  * broker (found, or started the way `npm run check` does); one loader for lesson code; a
- * graceful stop (see runCli); and the workshop's error manners: a problem is one line, and an
+ * graceful stop (see runCli); a line when the broker stops answering, and one when it is back
+ * (kafkajs itself waits in silence); and the workshop's error manners: a problem is one line, and an
  * unfinished lesson is reported as the learner's next step, with a non-zero exit.
  */
 export function runDemo<S extends FlagSpec>(spec: DemoSpec<S>, main: (demo: Demo<S>) => Promise<number | void>): void {
@@ -72,6 +75,10 @@ export function runDemo<S extends FlagSpec>(spec: DemoSpec<S>, main: (demo: Demo
         spec.kafka === 'own' ? { brokers: [] } : await findOrStartBroker('persistent', (line) => console.log(line));
       const clientPrefix = `${spec.program.replace(/^npm run /, '')}-${process.pid}`;
       const source = codeSource(flags.solution);
+      const endWatch =
+        spec.kafka === 'own'
+          ? () => undefined
+          : watchBroker(brokers, print, { everyMs: 2000, rideOutSeconds: RIDE_OUT_SECONDS });
       try {
         return await main({
           flags,
@@ -85,6 +92,8 @@ export function runDemo<S extends FlagSpec>(spec: DemoSpec<S>, main: (demo: Demo
       } catch (error) {
         const todo = notDoneYet(error);
         throw todo ? new Error(todo) : error;
+      } finally {
+        endWatch();
       }
     },
     { gracefulStop: true },

@@ -32,6 +32,8 @@ const sorted = (values: Iterable<string>) => [...values].sort();
 const printedAfter = (program: DemoProcess, since: number, pattern: RegExp) =>
   program.lines.find((line) => line.at > since && pattern.test(line.text))?.at;
 const TRANSACTION = /\| TXN-\d+$/;
+const BROKER_AWAY = /^⚠️ {2}Kafka at .+ does not answer\./;
+const BROKER_BACK = /^✅ Kafka at .+ answers again\./;
 
 test('RestartableBroker: kill() ends the process at once; restart() brings the same broker back, at the same address, with its data', async ({
   onTestFinished,
@@ -130,6 +132,11 @@ describe('the broker is killed under the running demo', () => {
     const confirmed = Number(message.exec(lines[0]!)![1]);
     // kafkajs gives up once its retries are spent: not at once, not never
     expect(gaveUpAfter).toBeGreaterThan((RIDE_OUT_SECONDS / 2) * 1000);
+    // kafkajs waits in silence; the program says what is going on meanwhile
+    const simulatorSaid = printedAfter(simulator, killedAt, BROKER_AWAY);
+    expect(simulatorSaid, `the simulator should say that Kafka does not answer. ${simulator.describe()}`).toBeDefined();
+    const monitorSaid = printedAfter(monitor, killedAt, BROKER_AWAY);
+    expect(monitorSaid, `the monitor should say that Kafka does not answer. ${monitor.describe()}`).toBeDefined();
 
     await broker.restart();
     const backAt = performance.now();
@@ -142,26 +149,42 @@ describe('the broker is killed under the running demo', () => {
       'only the simulator wrote to this topic',
     ).toEqual([]);
 
-    // the group still holds the monitor's member from before the outage: the rejoin waits for that
-    // member's session to expire (kafkajs's sessionTimeout, 30 s), after a restart backoff of up to 2 s;
-    // alone that is 30 s, but CI's loaded machine has taken over 60 s, and once (stop 22) over 120 s
-    await monitor.waitForLine(/^✅ The consumer is back in its group/, 180_000);
-    await waitForOutput([monitor], () => (new Set(ids(monitor)).size >= stored.length ? true : undefined), {
-      timeoutMs: 60_000,
-      expected: `the monitor to show the ${stored.length} stored transactions after the restart`,
+    // a few more after the restart, so that the monitor must be consuming again to show them
+    const after = start('simulator', ['--topic', topic, '--count', 20, '--rate', 100, '--seed', seed + 1]);
+    expect(await after.waitForExit(60_000), after.describe()).toEqual({ code: 0, signal: null });
+    const everything = new Set(await idsOnTopic(ctx, topic, 30_000));
+    // The monitor's consumer retries a failed fetch about as long as the simulator retries a send. Most
+    // often its retries run out first: kafkajs restarts it, and it joins its group again once the broker
+    // is back, after the session of its member from before the outage expires (kafkajs's sessionTimeout,
+    // 30 s; CI's loaded machine has taken over 60 s, and once, in stop 22, over 120 s). Sometimes the
+    // broker is back before they run out, and the consumer carries on without a restart. Both are right.
+    await waitForOutput([monitor], () => (new Set(ids(monitor)).size >= everything.size ? true : undefined), {
+      timeoutMs: 240_000,
+      expected: `the monitor to show the ${everything.size} transactions on the topic after the restart`,
     });
+    const warnings = monitor.matching(/^⚠️ {2}The consumer stopped/);
     const backInGroup = printedAfter(monitor, backAt, /^✅ The consumer is back/);
     await monitor.interrupt(30_000);
     // kafkajs restarted the consumer over and over while the broker was away: the monitor says so once per cause, not on every retry
-    const warnings = monitor.matching(/^⚠️ {2}The consumer stopped/);
-    expect(warnings.length, warnings.join('\n')).toBeGreaterThan(0);
     expect(warnings.length, warnings.join('\n')).toBeLessThanOrEqual(3);
-    expect(sorted(new Set(ids(monitor)))).toEqual(sorted(stored));
+    expect(
+      printedAfter(monitor, monitorSaid!, BROKER_BACK),
+      'the monitor should say that Kafka answers again',
+    ).toBeDefined();
+    if (warnings.length > 0) {
+      expect(backInGroup, 'the monitor said the consumer stopped, and never that it was back').toBeDefined();
+    }
+    expect(sorted(new Set(ids(monitor)))).toEqual(sorted(everything));
 
+    const rodeOut =
+      warnings.length === 0
+        ? 'rode the outage out in its retries, no restart'
+        : `restarted (${warnings.length} warning line(s)), back in its group ${seconds(backInGroup! - backAt)} after the broker answered`;
     measured(
-      `broker killed and left down: simulator gave up ${seconds(gaveUpAfter)} after the kill (about ${RIDE_OUT_SECONDS} s expected), exit 1 with one line; ` +
+      `broker killed and left down: simulator and monitor said so ${seconds(simulatorSaid! - killedAt)} and ${seconds(monitorSaid! - killedAt)} after the kill; ` +
+        `simulator gave up ${seconds(gaveUpAfter)} after the kill (about ${RIDE_OUT_SECONDS} s expected), exit 1 with one line; ` +
         `${figure(confirmed)} confirmed, ${figure(stored.length)} on the topic, ${repeated(stored).length} duplicates; ` +
-        `monitor waited (${warnings.length} warning line(s)), back in its group ${backInGroup ? seconds(backInGroup - backAt) : '-'} after the broker answered, and showed all ${figure(stored.length)}`,
+        `monitor ${rodeOut}, and showed all ${figure(everything.size)} (20 sent after the restart)`,
     );
   }, 480_000);
 });
