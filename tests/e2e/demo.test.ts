@@ -12,7 +12,7 @@ import {
   printedTransactions,
 } from './support/monitor-output.ts';
 import { demoRun } from './support/demo-run.ts';
-import { unusedPort } from './support/ports.ts';
+import { freePort } from '../../workshop/broker/ports.ts';
 
 /**
  * The live demo end to end: the real programs, as child processes, against the live broker,
@@ -206,7 +206,7 @@ describe.concurrent('the demo programs fail with one clear line', () => {
   });
 
   test('no broker: the message names the problem, no stack trace and no retry storm', async ({ onTestFinished }) => {
-    const monitor = new DemoProcess('monitor', ['--solution'], [`127.0.0.1:${await unusedPort()}`]);
+    const monitor = new DemoProcess('monitor', ['--solution'], [`127.0.0.1:${await freePort()}`]);
     onTestFinished(() => monitor.kill());
     expect((await monitor.waitForExit()).code).toBe(1);
     expect(monitor.stderr).toMatch(/^❌ KAFKA_BROKERS is set to 127\.0\.0\.1:\d+, but nothing is listening/);

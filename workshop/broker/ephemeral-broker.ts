@@ -14,6 +14,7 @@ import {
 import { killProcess } from './process.ts';
 import { freePort } from './ports.ts';
 import { JvmCluster } from './cluster.ts';
+import { againOnNewPortsIfTaken, PortTakenError, portTakenIn } from './port-taken.ts';
 
 export interface RunningBroker {
   brokers: string[];
@@ -28,9 +29,16 @@ export interface RunningBroker {
  * With `saslUsers`, its client listener demands a SASL login (SCRAM-SHA-256/512 or PLAIN), as a
  * managed service does, over TLS too with `tls`; the broker's own traffic stays on a plaintext loopback listener.
  */
-export async function startEphemeralJvmBroker(
+export function startEphemeralJvmBroker(
   log: (line: string) => void,
   options: { saslUsers?: readonly SaslUser[]; tls?: SaslListener['tls']; platform?: NodeJS.Platform } = {},
+): Promise<RunningBroker> {
+  return againOnNewPortsIfTaken(() => startOnFreePorts(log, options));
+}
+
+async function startOnFreePorts(
+  log: (line: string) => void,
+  options: { saslUsers?: readonly SaslUser[]; tls?: SaslListener['tls']; platform?: NodeJS.Platform },
 ): Promise<RunningBroker> {
   const jarsDir = await ensureKafkaJars(log);
   const layout: JvmBrokerLayout = {
@@ -60,8 +68,9 @@ export async function startEphemeralJvmBroker(
     // the plaintext internal listener answers without a login, so readiness needs no credentials
     await waitUntilReady(layout.sasl ? `127.0.0.1:${layout.sasl.internalPort}` : brokerAddress(layout), pid, logFile);
   } catch (error) {
+    const taken = portTakenIn([logFile]);
     await stop();
-    throw error;
+    throw taken ? new PortTakenError(error) : error;
   }
   return { brokers: [brokerAddress(layout)], pid, logFile, stop };
 }
@@ -76,7 +85,11 @@ export interface RunningCluster {
  * A throw-away cluster (a controller and `size` brokers) on free ports in a temporary folder,
  * attached to this process. Its data is thrown away, so stop() simply kills every node.
  */
-export async function startEphemeralCluster(log: (line: string) => void, size = 3): Promise<RunningCluster> {
+export function startEphemeralCluster(log: (line: string) => void, size = 3): Promise<RunningCluster> {
+  return againOnNewPortsIfTaken(() => startClusterOnFreePorts(log, size));
+}
+
+async function startClusterOnFreePorts(log: (line: string) => void, size: number): Promise<RunningCluster> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-workshop-cluster-'));
   const brokerPorts: number[] = [];
   for (let i = 0; i < size; i++) brokerPorts.push(await freePort());
@@ -88,8 +101,9 @@ export async function startEphemeralCluster(log: (line: string) => void, size = 
   try {
     await cluster.start(log);
   } catch (error) {
+    const taken = portTakenIn(cluster.nodes.map((node) => node.logFile));
     await stop();
-    throw error;
+    throw taken ? new PortTakenError(error) : error;
   }
   return { cluster, brokers: cluster.brokers, stop };
 }

@@ -12,6 +12,7 @@ import {
   type JvmBrokerLayout,
 } from './jvm-broker.ts';
 import { freePort } from './ports.ts';
+import { againOnNewPortsIfTaken, PortTakenError, portTakenIn } from './port-taken.ts';
 import { isAlive, killProcess, stopProcess } from './process.ts';
 
 /**
@@ -34,9 +35,16 @@ export class RestartableBroker {
   }
 
   /** Formats a fresh folder on free loopback ports and starts the broker. */
-  static async start(
+  static start(
     log: (line: string) => void = () => undefined,
     extraSettings?: Record<string, string>,
+  ): Promise<RestartableBroker> {
+    return againOnNewPortsIfTaken(() => RestartableBroker.startOnFreePorts(log, extraSettings));
+  }
+
+  private static async startOnFreePorts(
+    log: (line: string) => void,
+    extraSettings: Record<string, string> | undefined,
   ): Promise<RestartableBroker> {
     const jarsDir = await ensureKafkaJars(log);
     const layout: JvmBrokerLayout = {
@@ -51,8 +59,9 @@ export class RestartableBroker {
     try {
       await broker.restart();
     } catch (error) {
+      const taken = portTakenIn([broker.logFile]);
       await broker.stop();
-      throw error;
+      throw taken ? new PortTakenError(error) : error;
     }
     return broker;
   }

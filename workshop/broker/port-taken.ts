@@ -1,0 +1,30 @@
+import fs from 'node:fs';
+
+/** A port drawn a moment ago can still be bound by another program before the JVM binds it. */
+export class PortTakenError extends Error {
+  constructor(readonly original: unknown) {
+    super('a port was taken before the broker bound it');
+  }
+}
+
+export function portTakenIn(logFiles: readonly string[]): boolean {
+  return logFiles.some((file) => {
+    try {
+      return /java\.net\.BindException/.test(fs.readFileSync(file, 'utf8'));
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Then it starts again from scratch, on newly drawn ports; after the third time, the broker's own error. */
+export async function againOnNewPortsIfTaken<T>(start: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      if (!(error instanceof PortTakenError)) throw error;
+      if (attempt === attempts) throw error.original;
+    }
+  }
+}
