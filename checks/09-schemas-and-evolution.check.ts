@@ -126,6 +126,19 @@ function frame(id: number, type: avro.Type, tx: object): Buffer {
   return Buffer.concat([header, type.toBuffer(tx)]);
 }
 
+/** Where nothing listens, asked once: an outage of the registry, as the code under test meets it. */
+async function unansweredRegistry() {
+  return { host: `http://127.0.0.1:${await freePort()}`, retry: { retries: 0 } };
+}
+
+/** The error a promise rejects with, or undefined when it resolves. */
+function rejection(promise: Promise<unknown>): Promise<Error | undefined> {
+  return promise.then(
+    () => undefined,
+    (error: unknown) => error as Error,
+  );
+}
+
 export const lesson09 = defineLesson<Lesson09>({
   id: 'lesson-09',
   checks: [
@@ -327,20 +340,16 @@ export const lesson09 = defineLesson<Lesson09>({
       step: 4,
       async run(lesson, ctx) {
         const schema = lesson.transactionSchemaV1();
-        const closed = await freePort();
         const consumer = new lesson.AvroTransactionConsumer({
           connection: ctx.connection('consumer'),
-          registry: { host: `http://127.0.0.1:${closed}`, retry: { retries: 0 } },
+          registry: await unansweredRegistry(),
           topic: ctx.name('unused'),
           groupId: ctx.name('consumer'),
           readerSchema: schema,
         });
         ctx.onCleanup(() => consumer.stop());
         const [tx] = sample(1, 905);
-        const outcome = await consumer.decode(frame(1, parse(schema, 'transactionSchemaV1()'), tx!)).then(
-          () => undefined,
-          (error: unknown) => error as Error,
-        );
+        const outcome = await rejection(consumer.decode(frame(1, parse(schema, 'transactionSchemaV1()'), tx!)));
         expect(outcome, 'decode() resolved although no registry answered').toBeInstanceOf(Error);
         expect(
           outcome!.name,
@@ -485,18 +494,14 @@ export const lesson09 = defineLesson<Lesson09>({
       name: 'a registry that does not answer is not a refusal: evolve() lets its error through',
       step: 6,
       async run(lesson, ctx) {
-        const closed = await freePort();
         const producer = new lesson.AvroTransactionProducer({
           connection: ctx.connection('producer'),
-          registry: { host: `http://127.0.0.1:${closed}`, retry: { retries: 0 } },
+          registry: await unansweredRegistry(),
           topic: ctx.name('unused'),
           schema: lesson.transactionSchemaV1(),
         });
         ctx.onCleanup(() => producer.close());
-        const outcome = await producer.evolve(lesson.transactionSchemaV2()).then(
-          () => undefined,
-          (error: unknown) => error as Error,
-        );
+        const outcome = await rejection(producer.evolve(lesson.transactionSchemaV2()));
         expect(outcome, 'evolve() resolved although no registry answered').toBeInstanceOf(Error);
         expect(
           outcome!.name,

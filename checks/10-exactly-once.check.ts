@@ -107,6 +107,15 @@ async function sendInput(ctx: CheckContext, s: Scenario, txs: readonly Transacti
   s.sent.push(...placed);
 }
 
+/** Writes one message that is not a transaction to each of `partitions` of the input. */
+async function sendNotTransactions(ctx: CheckContext, s: Scenario, partitions: readonly number[]): Promise<void> {
+  await sendMessages(
+    ctx,
+    s.input,
+    partitions.map((partition) => ({ key: 'garbage', value: 'not a transaction', partition })),
+  );
+}
+
 interface Running {
   service: Service;
   watch: ConsumerWatch;
@@ -417,7 +426,7 @@ export const lesson10 = defineLesson<Lesson10>({
         await running.service.start();
         await untilAllCommitted(ctx, s, running, STALL_MS, 'after start()');
         // alone in its batch: a transaction with no update to write still has an offset to commit
-        await sendMessages(ctx, s.input, [{ key: 'garbage', value: 'not a transaction', partition: 0 }]);
+        await sendNotTransactions(ctx, s, [0]);
         await untilAllCommitted(
           ctx,
           s,
@@ -545,14 +554,10 @@ export const lesson10 = defineLesson<Lesson10>({
         const s = await scenario(ctx);
         const running = serviceFor(lesson, ctx, s, 'learner', transactionWire({ failFirst: API.txnOffsetCommit }));
         // one in every partition, so that the batch whose transaction fails has one too
-        await sendMessages(
+        await sendNotTransactions(
           ctx,
-          s.input,
-          Array.from({ length: PARTITIONS }, (_, partition) => ({
-            key: 'garbage',
-            value: 'not a transaction',
-            partition,
-          })),
+          s,
+          Array.from({ length: PARTITIONS }, (_, partition) => partition),
         );
         await sendInput(ctx, s, transactions(12, 1005));
         await running.service.start();
