@@ -30,8 +30,10 @@ export const MAX_IN_FLIGHT = 1000;
  * Sends transactions at a steady rate. Each one is due at start + i / rate, so the rate holds
  * even when a send takes longer than the gap between two; sends overlap instead of queueing,
  * except within a lane. On stop (or after `count`) no new send starts, and every one already
- * started is awaited: nothing that was sent is lost. The first failed send ends the stream
- * with its error, and nothing queued behind it in its lane is sent.
+ * started is awaited: nothing that was sent is lost. What still waits in a lane on stop was
+ * never sent, and is dropped: under load a lane can hold hundreds, and Ctrl+C must not take
+ * a round trip for each. The first failed send ends the stream with its error, and nothing
+ * queued behind it in its lane is sent.
  */
 export async function streamTransactions(options: StreamOptions): Promise<StreamResult> {
   const started = performance.now();
@@ -54,7 +56,7 @@ export async function streamTransactions(options: StreamOptions): Promise<Stream
     const ahead = lane === undefined ? undefined : laneTails.get(lane);
     const sending = (async () => {
       await ahead;
-      if (failure) return;
+      if (failure || options.stop.aborted) return;
       try {
         await options.send(tx);
       } catch (error) {
