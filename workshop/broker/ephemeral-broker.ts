@@ -14,7 +14,7 @@ import {
 import { killProcess } from './process.ts';
 import { freePort } from './ports.ts';
 import { JvmCluster } from './cluster.ts';
-import { againOnNewPortsIfTaken, PortTakenError, portTakenIn } from './port-taken.ts';
+import { againOnNewPortsIfTaken, cleanUpAfterFailedStart } from './port-taken.ts';
 
 export interface RunningBroker {
   brokers: string[];
@@ -68,9 +68,7 @@ async function startOnFreePorts(
     // the plaintext internal listener answers without a login, so readiness needs no credentials
     await waitUntilReady(layout.sasl ? `127.0.0.1:${layout.sasl.internalPort}` : brokerAddress(layout), pid, logFile);
   } catch (error) {
-    const taken = portTakenIn([logFile]);
-    await stop();
-    throw taken ? new PortTakenError(error) : error;
+    return cleanUpAfterFailedStart(error, [logFile], stop);
   }
   return { brokers: [brokerAddress(layout)], pid, logFile, stop };
 }
@@ -101,9 +99,11 @@ async function startClusterOnFreePorts(log: (line: string) => void, size: number
   try {
     await cluster.start(log);
   } catch (error) {
-    const taken = portTakenIn(cluster.nodes.map((node) => node.logFile));
-    await stop();
-    throw taken ? new PortTakenError(error) : error;
+    return cleanUpAfterFailedStart(
+      error,
+      cluster.nodes.map((node) => node.logFile),
+      stop,
+    );
   }
   return { cluster, brokers: cluster.brokers, stop };
 }

@@ -7,7 +7,18 @@ export class PortTakenError extends Error {
   }
 }
 
-export function portTakenIn(logFiles: readonly string[]): boolean {
+/** After a start that failed: cleans up, and turns the error into PortTakenError when a log says a port was taken. */
+export async function cleanUpAfterFailedStart(
+  error: unknown,
+  logFiles: readonly string[],
+  cleanUp: () => Promise<void>,
+): Promise<never> {
+  const taken = portTakenIn(logFiles);
+  await cleanUp();
+  throw taken ? new PortTakenError(error) : error;
+}
+
+function portTakenIn(logFiles: readonly string[]): boolean {
   return logFiles.some((file) => {
     try {
       return /java\.net\.BindException/.test(fs.readFileSync(file, 'utf8'));

@@ -12,7 +12,7 @@ import {
   type JvmBrokerLayout,
 } from './jvm-broker.ts';
 import { freePort } from './ports.ts';
-import { againOnNewPortsIfTaken, PortTakenError, portTakenIn } from './port-taken.ts';
+import { againOnNewPortsIfTaken, cleanUpAfterFailedStart } from './port-taken.ts';
 import { isAlive, killProcess, stopProcess } from './process.ts';
 
 /**
@@ -59,9 +59,7 @@ export class RestartableBroker {
     try {
       await broker.restart();
     } catch (error) {
-      const taken = portTakenIn([broker.logFile]);
-      await broker.stop();
-      throw taken ? new PortTakenError(error) : error;
+      return cleanUpAfterFailedStart(error, [broker.logFile], () => broker.stop());
     }
     return broker;
   }
