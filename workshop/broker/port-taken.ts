@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 
-/** A port drawn a moment ago can still be bound by another program before the JVM binds it. */
+/** A port drawn a moment ago can still be bound by another program before a JVM (broker or registry) binds it. */
 export class PortTakenError extends Error {
   constructor(readonly original: unknown) {
-    super('a port was taken before the broker bound it');
+    super('a port was taken before the program bound it');
   }
 }
 
@@ -18,17 +18,20 @@ export async function cleanUpAfterFailedStart(
   throw taken ? new PortTakenError(error) : error;
 }
 
+/** Kafka's words for it, and Quarkus's (the schema registry's). */
+const PORT_TAKEN = /java\.net\.BindException|seems to be in use by another process/;
+
 function portTakenIn(logFiles: readonly string[]): boolean {
   return logFiles.some((file) => {
     try {
-      return /java\.net\.BindException/.test(fs.readFileSync(file, 'utf8'));
+      return PORT_TAKEN.test(fs.readFileSync(file, 'utf8'));
     } catch {
       return false;
     }
   });
 }
 
-/** Then it starts again from scratch, on newly drawn ports; after the third time, the broker's own error. */
+/** Then it starts again from scratch, on newly drawn ports; after the third time, the program's own error. */
 export async function againOnNewPortsIfTaken<T>(start: () => Promise<T>, attempts = 3): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { againOnNewPortsIfTaken, cleanUpAfterFailedStart } from '../broker/port-taken.ts';
 import { freePort } from '../broker/ports.ts';
 import { stopProcess } from '../broker/process.ts';
 import { ensureRegistryBuild } from './build.ts';
@@ -18,8 +19,12 @@ export interface RunningRegistry {
  * A throw-away registry for the test suite: on a free loopback port, schemas in memory, attached
  * to this process (an interrupted run leaves no JVM behind), its log in a temporary folder.
  */
-export async function startEphemeralRegistry(log: (line: string) => void): Promise<RunningRegistry> {
+export function startEphemeralRegistry(log: (line: string) => void): Promise<RunningRegistry> {
   requireJavaForRegistry();
+  return againOnNewPortsIfTaken(() => startOnFreePort(log));
+}
+
+async function startOnFreePort(log: (line: string) => void): Promise<RunningRegistry> {
   const appDir = await ensureRegistryBuild(log);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'schema-registry-'));
   const port = await freePort();
@@ -38,8 +43,7 @@ export async function startEphemeralRegistry(log: (line: string) => void): Promi
     await waitUntilRegistryReady(url, pid, logFile);
     await warmUpRegistry(url);
   } catch (error) {
-    await stop();
-    throw error;
+    return cleanUpAfterFailedStart(error, [logFile], stop);
   }
   return { url, pid, logFile, stop };
 }
