@@ -46,11 +46,15 @@ test('kill -9 of a running `npm run check lesson-08` leaves no broker JVM after 
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
+  let exitCode: number | null | undefined;
+  const exited = new Promise((resolve) => child.once('exit', (code) => resolve((exitCode = code))));
 
   // in the middle of the run: its cluster is up and the checks are at work on it
   const jvms = await waitFor(
     () => {
+      // a run that ended before the kill has nothing left to prove: say why at once, not after 240 s
+      if (exitCode !== undefined)
+        throw new Error(`the check run exited (code ${exitCode}) before the kill:\n${output}`);
       const own = jvmsOwnedBy(TAG, child.pid!);
       return own.length === 4 && /✅/.test(output) ? own : undefined;
     },
