@@ -449,10 +449,7 @@ export const lesson09 = defineLesson<Lesson09>({
           'the registry says transactionSchemaWithMerchant() is compatible with version 1. Add merchant without a default: that is the change BACKWARD must refuse',
         ).toBe(false);
 
-        const failure = await producer.evolve(breaking).then(
-          () => undefined,
-          (error: unknown) => error as Error,
-        );
+        const failure = await rejection(producer.evolve(breaking));
         const asked = setup.registry.exchanges.find(
           (exchange) =>
             exchange.method === 'POST' &&

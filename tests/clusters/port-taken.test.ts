@@ -1,31 +1,25 @@
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { ensureKafkaJars } from '../../workshop/broker/jars.ts';
 import { BrokerStartError, prepareBrokerDir, spawnBroker, waitUntilReady } from '../../workshop/broker/jvm-broker.ts';
 import { cleanUpAfterFailedStart, PortTakenError } from '../../workshop/broker/port-taken.ts';
 import { freePort } from '../../workshop/broker/ports.ts';
 import { killProcess } from '../../workshop/broker/process.ts';
+import { heldPort } from '../support/held-port.ts';
+import { useTempDirs } from '../support/temp-dir.ts';
 
 /**
  * CI once saw a check's cluster die at start-up because another program bound one of its ports
  * first. The throw-away brokers start again on new ports then, and they know it from the broker's
  * own log: this proves that the JVM's words for it are the ones looked for.
  */
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafka-port-taken-'));
-const holder = net.createServer();
-afterAll(() => {
-  holder.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDirs();
 
 test('a broker whose port another program holds exits, and its log says the port was taken', async ({
   onTestFinished,
 }) => {
-  const port = await freePort();
-  await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve));
+  const dir = tempDir();
+  const port = await heldPort();
   const layout = { dir, port, controllerPort: await freePort() };
   const jarsDir = await ensureKafkaJars(() => undefined);
   await prepareBrokerDir(layout, jarsDir);

@@ -1,31 +1,24 @@
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { cleanUpAfterFailedStart, PortTakenError } from '../../workshop/broker/port-taken.ts';
-import { freePort } from '../../workshop/broker/ports.ts';
 import { killProcess } from '../../workshop/broker/process.ts';
 import { ensureRegistryBuild } from '../../workshop/registry/build.ts';
 import { registryUrl, spawnRegistry, waitUntilRegistryReady } from '../../workshop/registry/jvm-registry.ts';
+import { heldPort } from '../support/held-port.ts';
+import { useTempDirs } from '../support/temp-dir.ts';
 
 /**
  * A throw-away registry whose port another program took first starts again on a new one, as the
  * brokers do (tests/clusters/port-taken.test.ts). Quarkus says it in its own words, not Kafka's:
  * this proves they are among the ones looked for.
  */
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-port-taken-'));
-const holder = net.createServer();
-afterAll(() => {
-  holder.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDirs();
 
 test('a registry whose port another program holds exits, and its log says the port was taken', async ({
   onTestFinished,
 }) => {
-  const port = await freePort();
-  await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve));
+  const dir = tempDir();
+  const port = await heldPort();
   const logFile = path.join(dir, 'registry.log');
   const child = spawnRegistry({ appDir: await ensureRegistryBuild(() => undefined), port, logFile }, false);
   const cleanUp = () => killProcess(child.pid!);

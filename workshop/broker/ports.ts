@@ -10,8 +10,10 @@ import net from 'node:net';
 const LOWEST = 20_000;
 const given = new Set<number>();
 
+let rangeStart: number | undefined;
+
 export async function freePort(): Promise<number> {
-  const below = ephemeralRangeStart();
+  const below = (rangeStart ??= ephemeralRangeStart());
   if (below - LOWEST >= 1000) {
     for (let attempt = 0; attempt < 50; attempt++) {
       const port = LOWEST + Math.floor(Math.random() * (below - LOWEST));
