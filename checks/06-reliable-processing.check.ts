@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, KafkaConfig } from 'kafkajs';
 import { expect } from 'vitest';
 import { encodeTransaction } from '../bank/codec.ts';
@@ -35,16 +36,27 @@ function quickRetries(ctx: CheckContext) {
 }
 
 /**
- * For a processor whose dead letters fail on purpose: a send gives up within about 3.5 s (the
- * lesson's own count of retries, 300 ms apart). The pause matters to the consumer too: when
- * process() rejects, kafkajs crashes the consumer and restarts it after retry.initialRetryTime
- * (the error it wraps the producer's in carries no pause of its own). Restarts 5 ms apart met
- * their previous run's closing connections, and crashed for good on "Failed to find group
- * coordinator", which kafkajs does not restart (CI, stops 22 to 26). 300 ms is kafkajs's default.
+ * For a processor whose dead letters fail on purpose: a send gives up within a second (the
+ * lesson's own count of retries, their pauses doubling from 5 ms to at most 100 ms, which leaves
+ * a lookup of the group coordinator the patience of kafkajs's defaults, about 9 s). When
+ * process() rejects, kafkajs crashes the consumer and restarts it after the producer's last pause;
+ * restarts that quick met their previous run's closing connections and crashed for good on
+ * "Failed to find group coordinator", which kafkajs does not restart (CI, stops 22 to 26). So
+ * kafkajs is asked to wait 300 ms more before a restart (its default pause), through the
+ * consumer's `restartOnFailure`, which every consumer made from this connection inherits.
  */
-function quickSendsSlowerRestarts(ctx: CheckContext) {
-  return { ...ctx.connection(), retry: { retries: 100, initialRetryTime: 300, maxRetryTime: 300 } };
+function quickSendsSlowerRestarts(ctx: CheckContext): KafkaConfig {
+  return {
+    ...ctx.connection(),
+    retry: {
+      retries: 100,
+      initialRetryTime: 5,
+      maxRetryTime: 100,
+      restartOnFailure: () => sleep(RESTART_PAUSE_MS, true),
+    },
+  };
 }
+const RESTART_PAUSE_MS = 300;
 
 interface Outgoing {
   partition: number;
