@@ -1,6 +1,5 @@
-import { Kafka } from 'kafkajs';
 import { countOutcomes, isGreen, type LessonResult } from './check/outcome.ts';
-import { kafkaConfig, learnerPrefix } from './config.ts';
+import { kafkaConfig, learnerPrefix, newKafka } from './config.ts';
 import { workshopEnv } from './env.ts';
 import { within } from './wait.ts';
 
@@ -95,7 +94,7 @@ export async function shareWithClassroom(
   if (!learner) return;
   const topic = classroomTopic(env);
   const record = outcomeRecord(learner, result);
-  const kafka = new Kafka(kafkaConfig(`${learner}.classroom`, brokers, env));
+  const kafka = newKafka(kafkaConfig(`${learner}.classroom`, brokers, env));
   const admin = kafka.admin();
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   const publish = async () => {

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import { logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import type { Kafka, KafkaConfig, SASLOptions } from 'kafkajs';
 import { DEFAULT_BROKER } from './broker/version.ts';
 import { workshopEnv } from './env.ts';
-import { registerCompressionCodecs } from './kafka/codecs.ts';
+import { kafkajs, registerCompressionCodecs } from './kafka/codecs.ts';
 
 /** A configuration mistake the learner can fix; the CLI prints its message as one line. */
 export class ConfigError extends Error {
@@ -159,10 +159,16 @@ export function kafkaConfig(clientId: string, brokers?: string[], env: NodeJS.Pr
   return {
     clientId,
     brokers: list,
-    logLevel: logLevel.NOTHING,
+    logLevel: kafkajs().logLevel.NOTHING,
     connectionTimeout: 3000,
     requestTimeout: 10000,
     retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
     ...securityFor(list, env),
   };
+}
+
+/** A kafkajs client; kafkajs itself loads at the first one (see kafka/codecs.ts for why). */
+export function newKafka(config: KafkaConfig): Kafka {
+  const { Kafka: KafkaClient } = kafkajs();
+  return new KafkaClient(config);
 }

@@ -1,4 +1,5 @@
-import { Kafka, type KafkaConfig } from 'kafkajs';
+import type { KafkaConfig } from 'kafkajs';
+import { newKafka } from './config.ts';
 import { within } from './wait.ts';
 
 /** Where a group should resume reading one partition: the next offset it will read. */
@@ -30,7 +31,7 @@ export async function commitGroupOffsets(
   topic: string,
   offsets: readonly PartitionOffset[],
 ): Promise<void> {
-  const kafka = new Kafka(connection);
+  const kafka = newKafka(connection);
   const admin = kafka.admin();
   // paused, this member idles in steps of maxWaitTimeInMs: short ones let it leave at once
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 20 });

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kafka } from 'kafkajs';
-import { kafkaConfig } from '../config.ts';
+import { kafkaConfig, newKafka } from '../config.ts';
 import { ensureKafkaJars } from './jars.ts';
 import {
   BrokerStartError,
@@ -184,7 +183,7 @@ export class JvmCluster {
       if (pid === undefined) throw new BrokerStartError(`cluster broker ${node.id} is not running`);
       await waitUntilReady(node.address, pid, node.logFile, Math.max(deadline - Date.now(), 1000));
     }
-    const admin = new Kafka({ ...kafkaConfig('workshop-cluster', this.brokers), retry: { retries: 0 } }).admin();
+    const admin = newKafka({ ...kafkaConfig('workshop-cluster', this.brokers), retry: { retries: 0 } }).admin();
     let registered = 0;
     try {
       await admin.connect();
@@ -215,7 +214,7 @@ export class JvmCluster {
     const deadline = Date.now() + timeoutMs;
     for (const node of this.brokerNodes.filter((n) => this.isRunning(n))) {
       // an admin that knows this broker alone asks it first for the topic's metadata
-      const admin = new Kafka({ ...kafkaConfig('workshop-cluster', [node.address]), retry: { retries: 0 } }).admin();
+      const admin = newKafka({ ...kafkaConfig('workshop-cluster', [node.address]), retry: { retries: 0 } }).admin();
       let last = 'no answer';
       try {
         for (;;) {

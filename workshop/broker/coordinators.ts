@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Kafka } from 'kafkajs';
-import { kafkaConfig } from '../config.ts';
+import type { Kafka } from 'kafkajs';
+import { kafkaConfig, newKafka } from '../config.ts';
 import { commitGroupOffsets } from '../group-offsets.ts';
 import { createTopicReliably } from '../kafka/new-topic-race.ts';
 import { pause, waitFor } from '../wait.ts';
@@ -17,7 +17,7 @@ import { pause, waitFor } from '../wait.ts';
 export async function waitForGroupCoordinators(brokers: string[], timeoutMs = 60_000): Promise<void> {
   const id = randomBytes(4).toString('hex');
   const connection = kafkaConfig(`workshop-ready-${id}`, brokers);
-  const admin = new Kafka(connection).admin();
+  const admin = newKafka(connection).admin();
   const topic = `workshop-ready-${id}`;
   const deadline = Date.now() + timeoutMs;
   const done = new Set<number>();
@@ -90,7 +90,7 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i);
  */
 export async function waitForTransactionCoordinator(brokers: string[], timeoutMs = 60_000): Promise<void> {
   const id = randomBytes(4).toString('hex');
-  const producer = new Kafka(kafkaConfig(`workshop-ready-tx-${id}`, brokers)).producer({
+  const producer = newKafka(kafkaConfig(`workshop-ready-tx-${id}`, brokers)).producer({
     transactionalId: `workshop-ready-tx-${id}`,
     idempotent: true,
     maxInFlightRequests: 1,

@@ -1,7 +1,7 @@
 import net from 'node:net';
-import { Kafka } from 'kafkajs';
 import { describeSecurity, kafkaConfig, securityFor } from '../config.ts';
 import { within } from '../wait.ts';
+import { askForBrokers } from './metadata-probe.ts';
 
 /** `authFailed`: Kafka answered but refused the login, so starting another broker would not help. */
 export type ProbeResult = { ok: true; brokers: string[] } | { ok: false; reason: string; authFailed?: boolean };
@@ -28,11 +28,50 @@ export function splitHostPort(hostPort: string): { host: string; port: number } 
 
 /**
  * Asks the brokers for cluster metadata: proof that Kafka (not just any program) answers.
- * The port test first keeps the "nothing there" case to milliseconds.
+ * The port test first keeps the "nothing there" case to milliseconds. A broker without a login
+ * or TLS is asked directly (askForBrokers); a secured one through kafkajs, which does both.
  */
 export async function probeKafka(brokers: string[], timeoutMs = 3000): Promise<ProbeResult> {
   const open = await Promise.all(brokers.map((broker) => portIsOpen(broker, Math.min(timeoutMs, 1000))));
   if (!open.some(Boolean)) return { ok: false, reason: `nothing is listening on ${brokers.join(', ')}` };
+  const security = securityFor(brokers);
+  try {
+    if (security.sasl || security.ssl) await askThroughKafkajs(brokers, timeoutMs);
+    else
+      await askAnyOf(
+        brokers.filter((_, index) => open[index]),
+        timeoutMs,
+      );
+    return { ok: true, brokers };
+  } catch (error) {
+    if (security.sasl && isAuthenticationFailure(error)) {
+      return {
+        ok: false,
+        authFailed: true,
+        reason: `authentication failed for user ${security.sasl.username} (${describeSecurity(security)} at ${brokers.join(', ')}): check KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`,
+      };
+    }
+    return { ok: false, reason: `${brokers.join(', ')} did not answer as a Kafka broker (${describeError(error)})` };
+  }
+}
+
+/** The first of `brokers` to answer with the cluster's brokers; else the last one's error. */
+async function askAnyOf(brokers: string[], timeoutMs: number): Promise<void> {
+  let failure: unknown;
+  for (const broker of brokers) {
+    const { host, port } = splitHostPort(broker);
+    try {
+      await askForBrokers(host, port, timeoutMs);
+      return;
+    } catch (error) {
+      failure = error;
+    }
+  }
+  throw failure;
+}
+
+async function askThroughKafkajs(brokers: string[], timeoutMs: number): Promise<void> {
+  const { Kafka } = await import('kafkajs');
   const admin = new Kafka({
     ...kafkaConfig('workshop-probe', brokers),
     connectionTimeout: timeoutMs,
@@ -45,17 +84,6 @@ export async function probeKafka(brokers: string[], timeoutMs = 3000): Promise<P
       timeoutMs,
       `no answer within ${timeoutMs} ms`,
     );
-    return { ok: true, brokers };
-  } catch (error) {
-    const security = securityFor(brokers);
-    if (security.sasl && isAuthenticationFailure(error)) {
-      return {
-        ok: false,
-        authFailed: true,
-        reason: `authentication failed for user ${security.sasl.username} (${describeSecurity(security)} at ${brokers.join(', ')}): check KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`,
-      };
-    }
-    return { ok: false, reason: `${brokers.join(', ')} did not answer as a Kafka broker (${describeError(error)})` };
   } finally {
     await admin.disconnect().catch(() => undefined);
   }

@@ -1,9 +1,24 @@
-import kafkajs, { CompressionTypes } from 'kafkajs';
-import snappyCodec from 'kafkajs-snappy';
-import lz4 from 'lz4js';
-import { hash as xxh32 } from 'lz4js/xxh32.js';
-import { decompress as zstdDecompress } from 'fzstd';
-import zstdWasm from '@bokuweb/zstd-wasm';
+import { createRequire } from 'node:module';
+import type { CompressionTypes } from 'kafkajs';
+
+type Kafkajs = typeof import('kafkajs');
+type Lz4 = typeof import('lz4js');
+type Xxh32 = typeof import('lz4js/xxh32.js');
+type Fzstd = typeof import('fzstd');
+type ZstdWasm = typeof import('@bokuweb/zstd-wasm');
+type Snappy = typeof import('kafkajs-snappy').default;
+
+/**
+ * kafkajs and the codec packages load at the first call that needs them, not when this module
+ * is imported: `npm run check` reads its settings on the thread that starts the checks, and
+ * loading kafkajs there cost a tenth of a check run. They are CommonJS packages, so `require`
+ * gives the very instance an `import` of them gives, with the one table of codecs.
+ */
+const load = createRequire(import.meta.url);
+/** kafkajs, loaded now if no one has yet. */
+export const kafkajs = (): Kafkajs => load('kafkajs') as Kafkajs;
+const lz4 = (): Lz4 => load('lz4js') as Lz4;
+const xxh32 = (...args: Parameters<Xxh32['hash']>) => (load('lz4js/xxh32.js') as Xxh32).hash(...args);
 
 /**
  * kafkajs reads and writes gzip by itself; Kafka has three more codecs, and a topic written by
@@ -36,7 +51,7 @@ const LZ4_BLOCK_INDEPENDENCE = 0x20;
  * descriptor's checksum (the second byte of its xxHash32) computed again.
  */
 function lz4Frame(data: Buffer): Buffer {
-  const frame = Buffer.from(lz4.compress(data));
+  const frame = Buffer.from(lz4().compress(data));
   if (data.length > LZ4_BLOCK_BYTES) return frame;
   const descriptor = 4; // after the 4-byte magic number: flags, block size, checksum
   frame[descriptor] = frame[descriptor]! | LZ4_BLOCK_INDEPENDENCE;
@@ -46,7 +61,7 @@ function lz4Frame(data: Buffer): Buffer {
 
 const lz4Codec: Codec = {
   compress: async (encoder) => lz4Frame(encoder.buffer),
-  decompress: async (buffer) => Buffer.from(lz4.decompress(buffer)),
+  decompress: async (buffer) => Buffer.from(lz4().decompress(buffer)),
 };
 
 /**
@@ -56,30 +71,30 @@ const lz4Codec: Codec = {
 let zstdReady: Promise<void> | undefined;
 const zstdCodec: Codec = {
   compress: async (encoder) => {
+    const zstdWasm = load('@bokuweb/zstd-wasm') as ZstdWasm;
     await (zstdReady ??= zstdWasm.init());
     return Buffer.from(zstdWasm.compress(encoder.buffer, ZSTD_LEVEL));
   },
-  decompress: async (buffer) => Buffer.from(zstdDecompress(buffer)),
+  decompress: async (buffer) => Buffer.from((load('fzstd') as Fzstd).decompress(buffer)),
 };
-
-const codecs: Record<CompressionTypes.Snappy | CompressionTypes.LZ4 | CompressionTypes.ZSTD, () => Codec> = {
-  // Snappy as Kafka's Java client frames it (xerial), and unframed as librdkafka may send it
-  [CompressionTypes.Snappy]: snappyCodec,
-  [CompressionTypes.LZ4]: () => lz4Codec,
-  [CompressionTypes.ZSTD]: () => zstdCodec,
-};
-
-/** Teaches kafkajs snappy, lz4 and zstd, next to its own gzip. Safe to call any number of times. */
-export function registerCompressionCodecs(): void {
-  // a default import: Node sees only some of kafkajs's CommonJS exports by name, and not this one
-  Object.assign(kafkajs.CompressionCodecs, codecs);
-}
 
 /** Every codec Kafka has, by the name Kafka's tools use (compression.type, --compression-codec, kcat -z). */
 export const KAFKA_CODECS = {
-  gzip: CompressionTypes.GZIP,
-  snappy: CompressionTypes.Snappy,
-  lz4: CompressionTypes.LZ4,
-  zstd: CompressionTypes.ZSTD,
+  // kafkajs's CompressionTypes, whose values are Kafka's own ids for the codecs
+  gzip: 1 as CompressionTypes.GZIP,
+  snappy: 2 as CompressionTypes.Snappy,
+  lz4: 3 as CompressionTypes.LZ4,
+  zstd: 4 as CompressionTypes.ZSTD,
 } as const;
+
+/** Teaches kafkajs snappy, lz4 and zstd, next to its own gzip. Safe to call any number of times. */
+export function registerCompressionCodecs(): void {
+  const codecs: Record<CompressionTypes.Snappy | CompressionTypes.LZ4 | CompressionTypes.ZSTD, () => Codec> = {
+    // Snappy as Kafka's Java client frames it (xerial), and unframed as librdkafka may send it
+    [KAFKA_CODECS.snappy]: load('kafkajs-snappy') as Snappy,
+    [KAFKA_CODECS.lz4]: () => lz4Codec,
+    [KAFKA_CODECS.zstd]: () => zstdCodec,
+  };
+  Object.assign(kafkajs().CompressionCodecs, codecs);
+}
 export type KafkaCodecName = keyof typeof KAFKA_CODECS;
