@@ -3,7 +3,13 @@ import { generateTransactions } from '../bank/generator.ts';
 import { statisticsOf } from '../bank/statistics.ts';
 import type { Transaction } from '../bank/transaction.ts';
 import type * as Lesson from '../solutions/03-consumer-groups/consumer.ts';
-import { CONSUMER_WAIT_MS, ConsumerWatch, groupMembers, SLOW_CONSUMER_TIMEOUT_MS } from './support/consumer-watch.ts';
+import {
+  CONSUMER_WAIT_MS,
+  ConsumerWatch,
+  groupMembers,
+  SLOW_CONSUMER_TIMEOUT_MS,
+  MOVE_ON_MS,
+} from './support/consumer-watch.ts';
 import type { CheckContext } from './support/context.ts';
 import { defineLesson, registerLesson } from './support/lesson-checks.ts';
 import { sendMessages, sendTransactions } from './support/produce.ts';
@@ -404,8 +410,10 @@ export const lesson03 = defineLesson<Lesson03>({
           () => `${first.seen.length} arrived`,
         );
         // a consumer that does not wait for onTransaction finishes its batch and commits it at once;
-        // one that waits stays where it is. Give the first kind a moment to show itself, no more
-        const batchEnded = await becomesTrue(() => (first.watch.batchesEnded.get(0) ?? 0) > 0, 500);
+        // one that waits stays where it is. Give the first kind a moment to show itself, no more:
+        // kafkajs goes from one message to the next without a round trip to the broker (its first
+        // heartbeat is due 3 s after joining), so it has moved on before the next turn of the event loop
+        const batchEnded = await becomesTrue(() => (first.watch.batchesEnded.get(0) ?? 0) > 0, MOVE_ON_MS);
         if (batchEnded) await becomesTrue(() => tooEarly.length > 0, CONSUMER_WAIT_MS);
         const stopping = stopped(first);
         release();

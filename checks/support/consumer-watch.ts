@@ -5,6 +5,12 @@ import { waitFor, type WaitOptions } from './wait.ts';
 
 /** How long a check waits for the learner's consumer to get somewhere: plenty, as it usually takes a tenth of that. */
 export const CONSUMER_WAIT_MS = 5000;
+/**
+ * How long a check gives a consumer that does not wait for its handler's work to show it, by
+ * moving on past a message whose work is held back: it does so in the same turn of the event
+ * loop, so this is room for a busy machine, not for kafkajs.
+ */
+export const MOVE_ON_MS = 200;
 
 /**
  * Room for a correct consumer on kafkajs's default timings (a stop() can take 5 s), so it
