@@ -36,9 +36,9 @@ function quickRetries(ctx: CheckContext) {
 }
 
 /**
- * For a processor whose dead letters fail on purpose: a send gives up within a second (the
- * lesson's own count of retries, their pauses doubling from 5 ms to at most 100 ms, which leaves
- * a lookup of the group coordinator the patience of kafkajs's defaults, about 9 s). When
+ * For a processor whose dead letters fail on purpose: a send gives up within half a second (the
+ * lesson's own count of retries, their pauses doubling from 5 ms to at most 50 ms; 200 of them
+ * leave a lookup of the group coordinator the patience of kafkajs's defaults, about 9 s). When
  * process() rejects, kafkajs crashes the consumer and restarts it after the producer's last pause;
  * restarts that quick met their previous run's closing connections and crashed for good on
  * "Failed to find group coordinator", which kafkajs does not restart (CI, stops 22 to 26). So
@@ -49,9 +49,9 @@ function quickSendsSlowerRestarts(ctx: CheckContext): KafkaConfig {
   return {
     ...ctx.connection(),
     retry: {
-      retries: 100,
+      retries: 200,
       initialRetryTime: 5,
-      maxRetryTime: 100,
+      maxRetryTime: 50,
       restartOnFailure: () => sleep(RESTART_PAUSE_MS, true),
     },
   };
