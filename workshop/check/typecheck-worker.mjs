@@ -28,14 +28,18 @@ const options = { ...(parsed?.options ?? {}), lib: ['lib.es2022.d.ts'], noEmit: 
 
 /** Parsed files by name, kept while their text stays the same: the standard library and @types/node never change. */
 const parsedFiles = new Map();
-const host = ts.createCompilerHost(options, true);
+const host = ts.createCompilerHost(options);
+// what tsc itself does: the comments' JSDoc is read only where it can hold types (JavaScript
+// files). @types/node is mostly documentation, and reading it all was a fifth of a type check
+host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeErrors;
 const readSourceFile = host.getSourceFile.bind(host);
 host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
   const text = ts.sys.readFile(fileName);
   if (text === undefined) return readSourceFile(fileName, languageVersion, onError, shouldCreate);
   const known = parsedFiles.get(fileName);
   if (known && known.text === text) return known;
-  const sourceFile = ts.createSourceFile(fileName, text, languageVersion, true);
+  const settings = typeof languageVersion === 'object' ? languageVersion : { languageVersion };
+  const sourceFile = ts.createSourceFile(fileName, text, { ...settings, jsDocParsingMode: host.jsDocParsingMode });
   parsedFiles.set(fileName, sourceFile);
   return sourceFile;
 };
