@@ -249,7 +249,9 @@ export const lesson07 = defineLesson<Lesson07>({
         const byKey = new Map<string, typeof landed>();
         for (const message of landed) {
           const key = message.key ?? 'null';
-          byKey.set(key, [...(byKey.get(key) ?? []), message]);
+          const ofKey = byKey.get(key);
+          if (ofKey) ofKey.push(message);
+          else byKey.set(key, [message]);
         }
         for (const [key, ofKey] of byKey) {
           const partitions = [...new Set(ofKey.map((m) => m.partition))];
