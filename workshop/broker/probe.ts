@@ -35,13 +35,10 @@ export async function probeKafka(brokers: string[], timeoutMs = 3000): Promise<P
   const open = await Promise.all(brokers.map((broker) => portIsOpen(broker, Math.min(timeoutMs, 1000))));
   if (!open.some(Boolean)) return { ok: false, reason: `nothing is listening on ${brokers.join(', ')}` };
   const security = securityFor(brokers);
+  const listening = brokers.filter((_, index) => open[index]);
   try {
     if (security.sasl || security.ssl) await askThroughKafkajs(brokers, timeoutMs);
-    else
-      await askAnyOf(
-        brokers.filter((_, index) => open[index]),
-        timeoutMs,
-      );
+    else await askAnyOf(listening, timeoutMs);
     return { ok: true, brokers };
   } catch (error) {
     if (security.sasl && isAuthenticationFailure(error)) {
