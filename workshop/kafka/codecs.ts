@@ -15,10 +15,18 @@ type Snappy = typeof import('kafkajs-snappy').default;
  * gives the very instance an `import` of them gives, with the one table of codecs.
  */
 const load = createRequire(import.meta.url);
+/** A package, required at its first use and kept: a codec runs for every compressed batch. */
+function lazily<T>(name: string): () => T {
+  let loaded: T | undefined;
+  return () => (loaded ??= load(name) as T);
+}
 /** kafkajs, loaded now if no one has yet. */
-export const kafkajs = (): Kafkajs => load('kafkajs') as Kafkajs;
-const lz4 = (): Lz4 => load('lz4js') as Lz4;
-const xxh32 = (...args: Parameters<Xxh32['hash']>) => (load('lz4js/xxh32.js') as Xxh32).hash(...args);
+export const kafkajs = lazily<Kafkajs>('kafkajs');
+const lz4 = lazily<Lz4>('lz4js');
+const xxh32 = lazily<Xxh32>('lz4js/xxh32.js');
+const fzstd = lazily<Fzstd>('fzstd');
+const zstdWasm = lazily<ZstdWasm>('@bokuweb/zstd-wasm');
+const snappyCodec = lazily<Snappy>('kafkajs-snappy');
 
 /**
  * kafkajs reads and writes gzip by itself; Kafka has three more codecs, and a topic written by
@@ -55,7 +63,7 @@ function lz4Frame(data: Buffer): Buffer {
   if (data.length > LZ4_BLOCK_BYTES) return frame;
   const descriptor = 4; // after the 4-byte magic number: flags, block size, checksum
   frame[descriptor] = frame[descriptor]! | LZ4_BLOCK_INDEPENDENCE;
-  frame[descriptor + 2] = (xxh32(0, frame, descriptor, 2) >>> 8) & 0xff;
+  frame[descriptor + 2] = (xxh32().hash(0, frame, descriptor, 2) >>> 8) & 0xff;
   return frame;
 }
 
@@ -71,11 +79,10 @@ const lz4Codec: Codec = {
 let zstdReady: Promise<void> | undefined;
 const zstdCodec: Codec = {
   compress: async (encoder) => {
-    const zstdWasm = load('@bokuweb/zstd-wasm') as ZstdWasm;
-    await (zstdReady ??= zstdWasm.init());
-    return Buffer.from(zstdWasm.compress(encoder.buffer, ZSTD_LEVEL));
+    await (zstdReady ??= zstdWasm().init());
+    return Buffer.from(zstdWasm().compress(encoder.buffer, ZSTD_LEVEL));
   },
-  decompress: async (buffer) => Buffer.from((load('fzstd') as Fzstd).decompress(buffer)),
+  decompress: async (buffer) => Buffer.from(fzstd().decompress(buffer)),
 };
 
 /** Every codec Kafka has, by the name Kafka's tools use (compression.type, --compression-codec, kcat -z). */
@@ -87,14 +94,15 @@ export const KAFKA_CODECS = {
   zstd: 4 as CompressionTypes.ZSTD,
 } as const;
 
+const codecs: Record<CompressionTypes.Snappy | CompressionTypes.LZ4 | CompressionTypes.ZSTD, () => Codec> = {
+  // Snappy as Kafka's Java client frames it (xerial), and unframed as librdkafka may send it
+  [KAFKA_CODECS.snappy]: () => snappyCodec()(),
+  [KAFKA_CODECS.lz4]: () => lz4Codec,
+  [KAFKA_CODECS.zstd]: () => zstdCodec,
+};
+
 /** Teaches kafkajs snappy, lz4 and zstd, next to its own gzip. Safe to call any number of times. */
 export function registerCompressionCodecs(): void {
-  const codecs: Record<CompressionTypes.Snappy | CompressionTypes.LZ4 | CompressionTypes.ZSTD, () => Codec> = {
-    // Snappy as Kafka's Java client frames it (xerial), and unframed as librdkafka may send it
-    [KAFKA_CODECS.snappy]: load('kafkajs-snappy') as Snappy,
-    [KAFKA_CODECS.lz4]: () => lz4Codec,
-    [KAFKA_CODECS.zstd]: () => zstdCodec,
-  };
   Object.assign(kafkajs().CompressionCodecs, codecs);
 }
 export type KafkaCodecName = keyof typeof KAFKA_CODECS;
