@@ -7,8 +7,8 @@ import {
   CONSUMER_WAIT_MS,
   ConsumerWatch,
   groupMembers,
-  SLOW_CONSUMER_TIMEOUT_MS,
   MOVE_ON_MS,
+  SLOW_CONSUMER_TIMEOUT_MS,
 } from './support/consumer-watch.ts';
 import type { CheckContext } from './support/context.ts';
 import { GroupReader } from './support/group-reader.ts';

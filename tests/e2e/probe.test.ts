@@ -1,24 +1,7 @@
-import net from 'node:net';
 import { expect, inject, test } from 'vitest';
 import { probeKafka } from '../../workshop/broker/probe.ts';
 import { freePort } from '../../workshop/broker/ports.ts';
-import { heldPort } from '../support/held-port.ts';
-
-/** A server on a free port that does `onConnection` with each caller, closed when the test ends. */
-async function serverThat(onConnection: (socket: net.Socket) => void, onTestFinished: (fn: () => void) => void) {
-  const port = await freePort();
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    onConnection(socket);
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  onTestFinished(() => {
-    for (const socket of sockets) socket.destroy();
-    server.close();
-  });
-  return `127.0.0.1:${port}`;
-}
+import { heldPort, portServedBy } from '../support/held-port.ts';
 
 test('a running broker answers the probe', async () => {
   const brokers = inject('brokers');
@@ -30,11 +13,10 @@ test('a port with nothing behind it is said to be empty', async () => {
   expect(await probeKafka([address])).toEqual({ ok: false, reason: `nothing is listening on ${address}` });
 });
 
-test('a program that is not Kafka is told apart from Kafka', async ({ onTestFinished }) => {
-  const http = await serverThat(
-    (socket) => socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n')),
-    onTestFinished,
-  );
+test('a program that is not Kafka is told apart from Kafka', async () => {
+  const http = `127.0.0.1:${await portServedBy((socket) =>
+    socket.once('data', () => socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n')),
+  )}`;
   const hangsUp = `127.0.0.1:${await heldPort()}`;
   expect(await probeKafka([http], 1000)).toEqual({
     ok: false,
@@ -46,10 +28,8 @@ test('a program that is not Kafka is told apart from Kafka', async ({ onTestFini
   });
 });
 
-test('a program that takes the connection and never answers is given up after the timeout', async ({
-  onTestFinished,
-}) => {
-  const silent = await serverThat(() => undefined, onTestFinished);
+test('a program that takes the connection and never answers is given up after the timeout', async () => {
+  const silent = `127.0.0.1:${await portServedBy(() => undefined)}`;
   const probe = await probeKafka([silent], 500);
   expect(probe).toEqual({ ok: false, reason: `${silent} did not answer as a Kafka broker (no answer within 500 ms)` });
 });

@@ -2,15 +2,29 @@ import net from 'node:net';
 import { onTestFinished } from 'vitest';
 import { freePort } from '../../workshop/broker/ports.ts';
 
-/** A port that a plain server holds until the test ends, as another program on the machine would. */
-export async function heldPort(): Promise<number> {
+/**
+ * A free port on which a plain server does `onConnection` with each caller, until the test ends;
+ * then the callers still connected are hung up on, so that closing it never waits for them.
+ */
+export async function portServedBy(onConnection: (socket: net.Socket) => void): Promise<number> {
   const port = await freePort();
-  // it hangs up on whoever calls, so that closing it at the end does not wait for their sockets
-  const holder = net.createServer((socket) => socket.destroy());
-  await new Promise<void>((resolve, reject) => {
-    holder.once('error', reject);
-    holder.listen(port, '127.0.0.1', resolve);
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    onConnection(socket);
   });
-  onTestFinished(() => new Promise<void>((resolve) => holder.close(() => resolve())));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  onTestFinished(() => {
+    for (const socket of sockets) socket.destroy();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
   return port;
+}
+
+/** A port that another program holds until the test ends: it hangs up on whoever calls. */
+export function heldPort(): Promise<number> {
+  return portServedBy((socket) => socket.destroy());
 }
