@@ -17,8 +17,14 @@ export function schemaIdOf(value: Buffer): number | undefined {
   return value.length >= HEADER_BYTES ? value.readInt32BE(1) : undefined;
 }
 
-/** Why a reader that went through the registry could not decode a value, kept for the JSON decoder's message. */
-const undecodable = new WeakMap<Buffer, string>();
+/**
+ * Why a reader that went through the registry could not decode a value, kept for the JSON
+ * decoder's message. One map per process, not per copy of this module: a live program runs
+ * compiled, with this module built in, while the learner's code it loads imports the module
+ * again through tsx (workshop/platform/typescript-import.mjs), and the two must meet here.
+ */
+const UNDECODABLE = Symbol.for('kafka-workshop.undecodable-values');
+const undecodable = ((globalThis as { [UNDECODABLE]?: WeakMap<Buffer, string> })[UNDECODABLE] ??= new WeakMap());
 
 export function noteUndecodable(value: Buffer, reason: string): void {
   undecodable.set(value, reason);

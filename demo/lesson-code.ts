@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { importTypeScript } from '../workshop/platform/typescript-import.mjs';
 import { ConfigError } from '../workshop/config.ts';
 import { lessonById } from '../workshop/lessons.ts';
 import { displayPath, PROJECT_ROOT } from '../workshop/paths.ts';
@@ -36,7 +37,7 @@ export async function loadLesson<M>(source: CodeSource, id: string, file: string
       `${displayPath(full)} is missing: restore it with npm run reset ${id}${source === 'lessons' ? ', or run with --solution' : ''}`,
     );
   }
-  return (await import(pathToFileURL(full).href)) as M;
+  return (await importTypeScript(pathToFileURL(full).href)) as M;
 }
 
 /**

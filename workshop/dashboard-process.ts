@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort } from './broker/ports.ts';
-import { PROJECT_ROOT } from './paths.ts';
+import { PROGRAM_LAUNCHER, PROJECT_ROOT } from './paths.ts';
 
 /**
  * `npm run dashboard` as a real child process, on a free port, with the environment a learner
@@ -13,7 +13,7 @@ export class DashboardProcess {
   private readonly exited: Promise<number | null>;
 
   private constructor(args: string[], env: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', 'dashboard/main.ts', ...args], {
+    this.child = spawn(process.execPath, [PROGRAM_LAUNCHER, 'dashboard/main.ts', ...args], {
       cwd: PROJECT_ROOT,
       env: { ...env, FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],

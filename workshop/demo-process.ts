@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import path from 'node:path';
-import { PROJECT_ROOT } from './paths.ts';
+import { PROGRAM_LAUNCHER, PROJECT_ROOT } from './paths.ts';
 
 /** One line a demo program printed, with the moment this process read it (performance.now()). */
 export interface OutputLine {
@@ -183,7 +182,7 @@ function demoCommand(
   if (launch.via !== 'npm')
     return [
       process.execPath,
-      [...(launch.nodeOptions ?? []), '--import', 'tsx', path.join('demo', `${program}.ts`), ...args],
+      [...(launch.nodeOptions ?? []), PROGRAM_LAUNCHER, `demo/${program}.ts`, ...args],
       { env },
     ];
   return [

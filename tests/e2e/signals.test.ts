@@ -8,7 +8,7 @@ import { finalStatisticsBlock, printedTransactions } from './support/monitor-out
 /**
  * A stop request sent to the process that `npm run monitor` started, as a process manager, a
  * container runtime or a terminal sends it. npm 11 forwards SIGINT and SIGTERM to its child,
- * `sh -c "node --import tsx demo/monitor.ts …"`. What happens next depends on that shell:
+ * `sh -c "node workshop/cli/launch.mjs demo/monitor.ts …"`. What happens next depends on that shell:
  * - bash and zsh (macOS's /bin/sh is bash) replace themselves with the command, so npm's child
  *   is the monitor itself: both signals reach it, and npm exits with its code, 0.
  * - dash (Debian's and Ubuntu's /bin/sh) keeps running as the monitor's parent. It dies on

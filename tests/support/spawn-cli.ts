@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { PROJECT_ROOT } from '../../workshop/paths.ts';
+import { PROGRAM_LAUNCHER, PROJECT_ROOT } from '../../workshop/paths.ts';
 
 export interface CliRun {
   code: number | null;
@@ -23,7 +23,7 @@ export function runWorkshopCli(
 ): Promise<CliRun> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['workshop/cli/launch.mjs', script, ...args], {
+    const child = spawn(process.execPath, [PROGRAM_LAUNCHER, script, ...args], {
       cwd,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { WatchedProcess, waitForOutput } from '../demo-process.ts';
 import type { Lesson } from '../lessons.ts';
+import { PROGRAM_LAUNCHER } from '../paths.ts';
 import type { Timing } from './measure.ts';
 
 /** A check run, however slow the machine, finishes well within this. */
@@ -18,7 +19,7 @@ export async function timeWatchReruns(lesson: Lesson, runs: number, env: NodeJS.
   const watch = new WatchedProcess(
     `npm run watch ${lesson.id} -- --solution`,
     process.execPath,
-    ['workshop/cli/launch.mjs', 'workshop/cli/watch.ts', lesson.id, '--solution'],
+    [PROGRAM_LAUNCHER, 'workshop/cli/watch.ts', lesson.id, '--solution'],
     { env: { ...env, NO_COLOR: '1' }, ownGroup: process.platform !== 'win32' },
   );
   const countLine = new RegExp(`^${lesson.id}: \\d+ passed`);

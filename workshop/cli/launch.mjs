@@ -1,6 +1,7 @@
 // Starts a TypeScript program of the workshop: `node workshop/cli/launch.mjs <script> [args]`.
 // The program runs compiled to plain JavaScript (compiled.mjs says why), or through tsx when it
-// cannot be: the live programs in demo/ load the learner's TypeScript while they run.
+// cannot be compiled. The live programs in demo/ run compiled too: the learner's TypeScript
+// they load while they run goes through tsx, registered then (platform/typescript-import.mjs).
 const [script, ...rest] = process.argv.slice(2);
 
 /** The programs that run checks, in a worker thread that can start loading at once. */
