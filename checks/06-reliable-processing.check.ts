@@ -126,6 +126,28 @@ async function deadLetterCount(ctx: CheckContext, deadLetterTopic: string): Prom
   return [...(await ctx.endOffsets(deadLetterTopic)).values()].reduce((a, b) => a + b, 0);
 }
 
+const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+type Signal = (typeof SIGNALS)[number];
+type SignalListener = (signal: Signal) => void;
+
+/**
+ * The signal listeners that `add` puts on the process, told apart from any that other code in
+ * this thread has, because `add` runs without a break. deliver() does for them what a real
+ * signal does for every listener: each is called, and one added with process.once is removed first.
+ */
+function listenersAddedBy<T>(add: () => T) {
+  const current = (signal: Signal) => process.rawListeners(signal) as SignalListener[];
+  const before = new Map(SIGNALS.map((signal) => [signal, new Set(current(signal))]));
+  const result = add();
+  const added = new Map(SIGNALS.map((signal) => [signal, current(signal).filter((l) => !before.get(signal)!.has(l))]));
+  const stillThere = (signal: Signal) => added.get(signal)!.filter((listener) => current(signal).includes(listener));
+  return {
+    result,
+    stillListening: (signal: Signal) => stillThere(signal).length,
+    deliver: (signal: Signal) => stillThere(signal).forEach((listener) => listener.call(process, signal)),
+  };
+}
+
 function header(message: ReadMessage, name: string): string | undefined {
   const value = message.headers?.[name];
   return value === undefined ? undefined : Array.isArray(value) ? String(value[0]) : String(value);
@@ -678,39 +700,29 @@ export const lesson06 = defineLesson<Lesson06>({
       },
     },
     {
-      // the only check that sends signals: it runs alone, or the processors of checks running beside
-      // it in this process would hear them too
+      // the signals go to the listeners that stopOnSignals() added, and only those: processors of
+      // checks running beside this one, in the same thread, never hear them
       name: 'SIGTERM and SIGINT each trigger that graceful stop, once',
       step: 6,
-      alone: true,
       async run(lesson, ctx) {
-        const signals = ['SIGTERM', 'SIGINT'] as const;
-        const listenersBefore = () => new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
-        const oursSince = (before: ReturnType<typeof listenersBefore>, signal: NodeJS.Signals) =>
-          process
-            .listeners(signal)
-            .filter((listener) => !before.get(signal as (typeof signals)[number])?.has(listener));
-
-        const untouched = listenersBefore();
-        const remove = lesson.stopOnSignals({ stop: async () => {} });
-        ctx.onCleanup(remove);
-        remove();
-        for (const signal of signals) {
+        const removeAtOnce = listenersAddedBy(() => lesson.stopOnSignals({ stop: async () => {} }));
+        removeAtOnce.result();
+        for (const signal of SIGNALS) {
           expect(
-            oursSince(untouched, signal).length,
+            removeAtOnce.stillListening(signal),
             `after calling the function that stopOnSignals() returns, a ${signal} listener of yours is still there: that function should remove every listener stopOnSignals() added`,
           ).toBe(0);
         }
 
-        for (const signal of signals) {
+        for (const signal of SIGNALS) {
           const { topic, deadLetterTopic, groupId } = await scenario(ctx, 1, `-${signal.toLowerCase()}`);
           const processor = processorFor(lesson, ctx, { topic, deadLetterTopic, groupId, handle: () => {} });
           let stops = 0;
-          const before = listenersBefore();
-          ctx.onCleanup(lesson.stopOnSignals({ stop: () => (stops++, processor.stop()) }));
-          for (const each of signals) {
+          const ours = listenersAddedBy(() => lesson.stopOnSignals({ stop: () => (stops++, processor.stop()) }));
+          ctx.onCleanup(ours.result);
+          for (const each of SIGNALS) {
             expect(
-              oursSince(before, each).length,
+              ours.stillListening(each),
               `stopOnSignals() should listen to ${each}: docker stop and Kubernetes send SIGTERM, Ctrl+C sends SIGINT`,
             ).toBeGreaterThan(0);
           }
@@ -718,7 +730,7 @@ export const lesson06 = defineLesson<Lesson06>({
           await processor.start();
           await untilEverythingIsCommitted(ctx, groupId, topic, () => 'the processor is running');
 
-          process.emit(signal);
+          ours.deliver(signal);
           await untilGroupIsEmpty(
             ctx,
             groupId,
@@ -726,12 +738,12 @@ export const lesson06 = defineLesson<Lesson06>({
           );
           expect(stops, `one ${signal} called stop() ${stops} times: call it once`).toBe(1);
           expect(
-            oursSince(before, signal).length,
+            ours.stillListening(signal),
             `after the first ${signal} your listeners should be gone, so that a second one ends the process at once when a stop hangs`,
           ).toBe(0);
-          for (const other of signals.filter((each) => each !== signal)) {
+          for (const other of SIGNALS.filter((each) => each !== signal)) {
             expect(
-              oursSince(before, other).length,
+              ours.stillListening(other),
               `after ${signal} your ${other} listener is still there: a later ${other} would call stop() a second time. process.once removes only the listener of the signal that came; on the first signal, remove them all (process.off for each signal)`,
             ).toBe(0);
           }
