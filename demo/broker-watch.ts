@@ -13,12 +13,15 @@ export function watchBroker(
 ): () => void {
   let away = false;
   let looking = false;
+  let ended = false;
   const look = async () => {
     // a look that takes longer than the interval (a port that neither answers nor refuses) is not stacked up
     if (looking) return;
     looking = true;
     try {
       const answers = (await Promise.all(brokers.map((broker) => portIsOpen(broker)))).some(Boolean);
+      // a look still under way when the watch ended: the program is stopping, and says nothing more
+      if (ended) return;
       if (!answers && !away) {
         say(
           `⚠️  Kafka at ${brokers.join(',')} does not answer. kafkajs keeps trying for about ${options.rideOutSeconds} s; Ctrl+C stops.`,
@@ -31,5 +34,8 @@ export function watchBroker(
   };
   const timer = setInterval(() => void look(), options.everyMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return () => {
+    ended = true;
+    clearInterval(timer);
+  };
 }
