@@ -1,2 +1,2 @@
-/** Imports a TypeScript module by its file URL, registering tsx for this process first if needed. */
+/** Imports a TypeScript module by its file URL; the first call registers tsx for this process. */
 export function importTypeScript(url: string): Promise<unknown>;

@@ -9,7 +9,7 @@
 let registered;
 
 /**
- * Imports a TypeScript module by its file URL, registering tsx for this process first if needed.
+ * Imports a TypeScript module by its file URL; the first call registers tsx for this process.
  * @param {string} url
  * @returns {Promise<unknown>}
  */
