@@ -14,7 +14,6 @@ if (first.some(({ ok }) => !ok)) {
   console.log('\n❌ Fix the lines above first, then run npm run doctor again: the broker checks need them.');
   process.exit(1);
 }
-const { register } = await import('tsx/esm/api');
-register();
+await (await import('../platform/typescript-import.mjs')).registerTypeScript();
 const { runDoctor } = await import('../doctor/doctor.ts');
 runDoctor(header);

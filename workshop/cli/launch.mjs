@@ -20,7 +20,6 @@ if (compiled) {
 } else {
   // through tsx's module hooks vitest loads a second slower: it is loaded natively first
   if (preload) await import('vitest/node');
-  const { register } = await import('tsx/esm/api');
-  register();
+  await (await import('../platform/typescript-import.mjs')).registerTypeScript();
   await import(new URL(`../../${script}`, import.meta.url).href);
 }
