@@ -54,7 +54,8 @@ export function learnerEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv
   for (const [key, value] of Object.entries(process.env)) {
     if (!/^(VITEST|WORKSHOP_|TEST$|NODE_OPTIONS$)/.test(key)) env[key] = value;
   }
-  return { ...env, ...overrides };
+  // no check server outliving the test, unless the test is about it (tests/e2e/check-server.test.ts)
+  return { ...env, WORKSHOP_CHECK_SERVER: 'off', ...overrides };
 }
 
 /** A stack trace line, which a learner should never see. */

@@ -36,6 +36,8 @@ export interface RunOptions {
   /** The schema registry's URL, for a lesson that needs one; found or started (and `log` told) when not given. */
   registry?: string;
   log?: (line: string) => void;
+  /** Aborted when nobody waits for the result any more (the check server's client pressed Ctrl+C): the checks' threads are ended. */
+  stop?: AbortSignal;
 }
 
 /**
@@ -115,6 +117,8 @@ export async function runLessonChecks(lesson: Lesson, options: RunOptions): Prom
   process.env[PROGRESS_CHANNEL_VARIABLE] = channel;
   checkThreadEvents.on('out-of-memory', onOutOfMemory);
   const stopWatching = watchChecks(channel, watchdog, onStall);
+  const endThreads = () => void stopCheckThreads();
+  options.stop?.addEventListener('abort', endThreads, { once: true });
   try {
     const vitest = await startVitest(
       'test',
@@ -134,6 +138,7 @@ export async function runLessonChecks(lesson: Lesson, options: RunOptions): Prom
     );
     await vitest?.close();
   } finally {
+    options.stop?.removeEventListener('abort', endThreads);
     stopWatching();
     checkThreadEvents.off('out-of-memory', onOutOfMemory);
     delete process.env[PROGRESS_CHANNEL_VARIABLE];

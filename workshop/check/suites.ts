@@ -73,5 +73,7 @@ export const sharedConfig = {
     maxWorkers: testWorkers(),
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // a test's npm run check runs in its own process: a check server left behind by each would outlive the suite
+    env: { WORKSHOP_CHECK_SERVER: 'off' },
   },
 };

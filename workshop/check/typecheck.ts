@@ -67,6 +67,14 @@ export class LessonTypeChecker {
     return { errors: answer.diagnostics };
   }
 
+  /**
+   * Parses a lesson's files and everything they import, answering nothing: a checker kept open
+   * (the check server) then reads only the files that changed when the lesson is checked.
+   */
+  prepare(lesson: Lesson, dir: string): void {
+    void this.ask(lesson.files.map((file) => path.join(dir, file)));
+  }
+
   /** Ends the worker thread; a later check starts a new one. */
   close(): void {
     void this.worker?.terminate();

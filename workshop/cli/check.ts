@@ -1,6 +1,13 @@
 import { findOrStartBroker } from '../broker/discover.ts';
 import { isGreen, type LessonResult } from '../check/outcome.ts';
 import { createOutcomePrinter, lessonHeader, lessonSummary } from '../check/report.ts';
+import {
+  checkOnServer,
+  checkServerFirstRequest,
+  serveChecks,
+  startCheckServer,
+  type CheckRequest,
+} from '../check/check-server.ts';
 import { LessonTypeChecker } from '../check/typecheck.ts';
 import { startWarmThread } from '../check/warm-thread.mjs';
 import { findLesson, listLessons, type Lesson } from '../lessons.ts';
@@ -25,21 +32,59 @@ async function main({ flags, words }: Cli<typeof command.flags>): Promise<number
   const lessons = listLessons();
   // an unknown lesson name is an instant answer, before any broker is looked for
   const chosen = lessonName ? [findLesson(lessonName, lessons)] : lessons;
-  const target = solution ? 'solutions' : 'lessons';
+  const first = chosen[0]!;
+  if (chosen.length === 1) {
+    const served = await checkOnServer({ lesson: first.id, solution }, print);
+    if (served !== undefined) return served;
+  }
   // one type checker for the whole run: checking every lesson parses the libraries once
   const typeChecker = new LessonTypeChecker();
   // the first lesson's type check needs no broker: it starts now, on the other core, while the
   // broker is found and vitest loads (the checks then find it under way, and wait for it at the end)
-  const first = chosen[0]!;
   typeChecker.check(first, solution ? first.solutionDir : first.lessonDir).catch(() => undefined);
+  const code = await checkLessons(chosen, lessons, solution, typeChecker, print);
+  // the next check of a single lesson finds vitest and the type checker loaded
+  if (chosen.length === 1) startCheckServer({ lesson: first.id, solution });
+  return code;
+}
+
+/** The check server's side: the same run, printed to its client, with a type checker kept open between runs. */
+function serve(first: CheckRequest): void {
+  // loaded now, so that the first check it serves is as quick as the next ones
+  startWarmThread();
+  void import('../check/run-lesson.ts');
+  const typeChecker = new LessonTypeChecker();
+  const lesson = findLesson(first.lesson, listLessons());
+  typeChecker.prepare(lesson, first.solution ? lesson.solutionDir : lesson.lessonDir);
+  void serveChecks(async ({ lesson, solution }, printTo, stop) => {
+    const lessons = listLessons();
+    const code = await checkLessons([findLesson(lesson, lessons)], lessons, solution, typeChecker, printTo, stop);
+    // the next run finds its thread loaded and waiting
+    startWarmThread();
+    return code;
+  });
+}
+
+/** Checks `chosen` in order and says what to do next: 0 when all are green. */
+async function checkLessons(
+  chosen: Lesson[],
+  lessons: Lesson[],
+  solution: boolean,
+  typeChecker: LessonTypeChecker,
+  print: (line: string) => void,
+  stop?: AbortSignal,
+): Promise<number> {
+  const target = solution ? 'solutions' : 'lessons';
   const { brokers } = await findOrStartBroker('persistent', print);
 
   for (const [index, lesson] of chosen.entries()) {
     // npm run check (launch.mjs) started the first lesson's thread; each lesson after it starts its own
     if (index > 0) startWarmThread();
-    const result = await checkLesson(lesson, brokers, target, chosen.length === 1, typeChecker);
+    const alone = chosen.length === 1;
+    const result = await checkLesson(lesson, brokers, target, { alone, typeChecker, print, stop });
+    if (stop?.aborted) return 130;
     const next = lessons[lessons.indexOf(lesson) + 1];
-    if (!isGreen(result) || chosen.length === 1) {
+    if (!isGreen(result) || alone) {
       lessonSummary(lesson, result, next).forEach((line) => print(line));
       return isGreen(result) ? 0 : 1;
     }
@@ -53,9 +98,9 @@ async function checkLesson(
   lesson: Lesson,
   brokers: string[],
   target: 'lessons' | 'solutions',
-  alone: boolean,
-  typeChecker: LessonTypeChecker,
+  how: { alone: boolean; typeChecker: LessonTypeChecker; print: (line: string) => void; stop?: AbortSignal },
 ): Promise<LessonResult> {
+  const { alone, typeChecker, print, stop } = how;
   const printOutcome = createOutcomePrinter(print);
   const buffered: Array<Parameters<typeof printOutcome>[0]> = [];
   if (alone) print(lessonHeader(lesson, target));
@@ -65,6 +110,8 @@ async function checkLesson(
     brokers,
     target,
     typeChecker,
+    stop,
+    log: print,
     onOutcome: alone ? printOutcome : (outcome) => buffered.push(outcome),
     onConsole: (text) =>
       print(
@@ -75,6 +122,7 @@ async function checkLesson(
           .join('\n'),
       ),
   });
+  if (stop?.aborted) return result; // ended half-way: nothing to remember or share
   if (target === 'lessons') recordCheck(result); // for npm run progress and watch
   if (target === 'lessons') await shareWithClassroom(result, brokers, print); // only with WORKSHOP_LEARNER set
   if (!alone) {
@@ -88,4 +136,6 @@ async function checkLesson(
   return result;
 }
 
-runCli(command, main);
+const serving = checkServerFirstRequest();
+if (serving) serve(serving);
+else runCli(command, main);
