@@ -24,7 +24,13 @@ export interface CheckRequest {
 /** What the run reports, line by line, and how it ends. */
 export type CheckHandler = (request: CheckRequest, print: (line: string) => void, stop: AbortSignal) => Promise<number>;
 
-type Message = { accepted: true } | { line: string } | { exit: number } | { declined: 'busy' | 'stale' };
+type Message =
+  | { accepted: true }
+  | { line: string }
+  | { exit: number }
+  /** The run failed as a program fails: one line for stderr, exit code 1. */
+  | { failure: string }
+  | { declined: 'busy' | 'stale' };
 interface Envelope extends CheckRequest {
   build: string;
   env: string;
@@ -108,7 +114,10 @@ export function checkOnServer(request: CheckRequest, print: (line: string) => vo
         printed = true;
         print(message.line);
       } else if ('exit' in message) finish(message.exit);
-      else finish(undefined);
+      else if ('failure' in message) {
+        process.stderr.write(`❌ ${message.failure}\n`);
+        finish(1);
+      } else finish(undefined);
     });
     socket.on('close', () => {
       // the server went away in the middle (the learner's code ended its process, say): the check runs again here
@@ -156,7 +165,7 @@ export function readServerFile(): { pid: number; socket: string; runs: number } 
  * Serves check requests, one at a time, until it has been idle for a while, its project or its
  * socket is gone, it is out of date, or it has served MAX_RUNS; then it ends the process.
  */
-export async function serveChecks(handle: CheckHandler): Promise<void> {
+export async function serveChecks(handle: CheckHandler, describeFailure: (error: unknown) => string): Promise<void> {
   const build = currentBuild();
   if (!build) return;
   const env = environmentFingerprint();
@@ -168,7 +177,7 @@ export async function serveChecks(handle: CheckHandler): Promise<void> {
 
   const server = net.createServer((socket) => {
     socket.on('error', () => undefined);
-    readMessages(socket, (request) => void answer(socket, request as unknown as Envelope), true);
+    readMessages(socket, (request) => (isEnvelope(request) ? void answer(socket, request) : socket.destroy()), true);
   });
   const shutDown = () => {
     server.close();
@@ -202,23 +211,27 @@ export async function serveChecks(handle: CheckHandler): Promise<void> {
     // Ctrl+C in the terminal ends the client: its run here stops too
     const stop = new AbortController();
     socket.once('close', () => stop.abort());
-    let code = 1;
+    let ending: Message;
     try {
-      code = await handle(
+      const code = await handle(
         { lesson: request.lesson, solution: request.solution },
         (line) => send({ line }),
         stop.signal,
       );
+      ending = { exit: code };
     } catch (error) {
-      send({ line: `❌ ${error instanceof Error ? error.message : String(error)}` });
+      ending = { failure: describeFailure(error) };
     }
-    send({ exit: code });
-    socket.end();
+    // free before the client hears the end: a check started right after it is served, not turned away
     busy = false;
     runs += 1;
     writeServerFile(where, runs);
-    if (runs >= MAX_RUNS) shutDown();
-    else armIdle();
+    send(ending);
+    if (runs >= MAX_RUNS) socket.end(shutDown);
+    else {
+      socket.end();
+      armIdle();
+    }
   }
 
   if (!(await listen(server, where))) return;
@@ -271,10 +284,23 @@ function answers(where: string): Promise<boolean> {
 function writeServerFile(socket: string, runs: number): void {
   try {
     fs.mkdirSync(STATE_DIR, { recursive: true });
-    fs.writeFileSync(CHECK_SERVER_FILE, `${JSON.stringify({ pid: process.pid, socket, runs })}\n`);
+    // through a temporary file: a reader never finds it half written
+    const temporary = `${CHECK_SERVER_FILE}.${process.pid}.tmp`;
+    fs.writeFileSync(temporary, `${JSON.stringify({ pid: process.pid, socket, runs })}\n`);
+    fs.renameSync(temporary, CHECK_SERVER_FILE);
   } catch {
     // only tests and curious people read it
   }
+}
+
+function isEnvelope(message: unknown): message is Envelope {
+  const envelope = message as Partial<Envelope>;
+  return (
+    typeof envelope.lesson === 'string' &&
+    typeof envelope.solution === 'boolean' &&
+    typeof envelope.build === 'string' &&
+    typeof envelope.env === 'string'
+  );
 }
 
 /** Calls `onMessage` with each JSON line that arrives; `once` stops after the first. */

@@ -14,7 +14,7 @@ import { findLesson, listLessons, type Lesson } from '../lessons.ts';
 import { shareWithClassroom } from '../classroom.ts';
 import { recordCheck } from '../state.ts';
 import type { CommandSpec } from './args.ts';
-import { runCli, type Cli } from './run-cli.ts';
+import { describeFailure, runCli, type Cli } from './run-cli.ts';
 
 const command = {
   program: 'npm run check',
@@ -54,15 +54,17 @@ function serve(first: CheckRequest): void {
   startWarmThread();
   void import('../check/run-lesson.ts');
   const typeChecker = new LessonTypeChecker();
-  const lesson = findLesson(first.lesson, listLessons());
-  typeChecker.prepare(lesson, first.solution ? lesson.solutionDir : lesson.lessonDir);
+  const lesson = listLessons().find((known) => known.id === first.lesson);
+  if (lesson) typeChecker.prepare(lesson, first.solution ? lesson.solutionDir : lesson.lessonDir);
   void serveChecks(async ({ lesson, solution }, printTo, stop) => {
     const lessons = listLessons();
-    const code = await checkLessons([findLesson(lesson, lessons)], lessons, solution, typeChecker, printTo, stop);
-    // the next run finds its thread loaded and waiting
-    startWarmThread();
-    return code;
-  });
+    try {
+      return await checkLessons([findLesson(lesson, lessons)], lessons, solution, typeChecker, printTo, stop);
+    } finally {
+      // the next run finds its thread loaded and waiting
+      startWarmThread();
+    }
+  }, describeFailure);
 }
 
 /** Checks `chosen` in order and says what to do next: 0 when all are green. */
