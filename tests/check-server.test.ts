@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { checkServerSocket, environmentFingerprint } from '../workshop/check/check-server.ts';
 
@@ -31,10 +33,21 @@ describe('environmentFingerprint', () => {
   });
 });
 
-test('one socket per project, short enough for macOS’s 104-byte limit on socket paths', () => {
-  const a = checkServerSocket('/Users/ada/code/kafka-typescript-workshop');
-  const b = checkServerSocket('/tmp/workshop-copy-XYZ');
+test('one socket per project: in its .workshop/ folder, or where a socket path fits when that one would be too long', () => {
+  expect(checkServerSocket('/home/ada/kafka-workshop', 'linux')).toBe(
+    path.join('/home/ada/kafka-workshop', '.workshop', 'check.sock'),
+  );
+  const deep = (n: number) => `/home/ada/${'very-long-folder-name/'.repeat(5)}workshop-${n}`;
+  const [a, b] = [checkServerSocket(deep(1), 'darwin'), checkServerSocket(deep(2), 'darwin')];
   expect(a).not.toBe(b);
-  expect(checkServerSocket('/Users/ada/code/kafka-typescript-workshop')).toBe(a);
-  expect(Buffer.byteLength(a.slice(a.lastIndexOf('kw-checks')))).toBeLessThan(40);
+  expect(checkServerSocket(deep(1), 'darwin')).toBe(a);
+  // macOS allows 104 bytes, Linux 108
+  for (const socket of [a, b]) expect(Buffer.byteLength(socket)).toBeLessThanOrEqual(100);
+  expect(path.dirname(a)).toBe(path.join(os.tmpdir(), `kafka-workshop-${process.getuid?.() ?? 0}`));
+});
+
+test('on Windows, a named pipe per project', () => {
+  const pipe = checkServerSocket('C:\\Users\\ada\\kafka-workshop', 'win32');
+  expect(pipe).toMatch(/^\\\\\.\\pipe\\kafka-workshop-checks-[0-9a-f]{12}$/);
+  expect(checkServerSocket('C:\\Users\\bob\\kafka-workshop', 'win32')).not.toBe(pipe);
 });

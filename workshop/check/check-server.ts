@@ -68,11 +68,36 @@ export function checkServerFirstRequest(env: NodeJS.ProcessEnv = process.env): C
   return lesson ? { lesson, solution: target === 'solutions' } : undefined;
 }
 
-/** One socket per project and user, short enough for every OS's limit on socket paths. */
-export function checkServerSocket(root = PROJECT_ROOT): string {
+/** Unix sockets have room for 104 bytes of path on macOS, 108 on Linux. */
+const MAX_SOCKET_PATH = 100;
+
+/**
+ * One socket per project: in the project's own .workshop/, where only its owner can reach it;
+ * when that path is too long for a socket, in a folder of this user's own in the temp folder.
+ */
+export function checkServerSocket(root = PROJECT_ROOT, platform = process.platform): string {
   const id = createHash('sha256').update(root).digest('hex').slice(0, 12);
-  if (process.platform === 'win32') return `\\\\.\\pipe\\kafka-workshop-checks-${id}`;
-  return path.join(os.tmpdir(), `kw-checks-${process.getuid?.() ?? 0}-${id}.sock`);
+  if (platform === 'win32') return `\\\\.\\pipe\\kafka-workshop-checks-${id}`;
+  const inProject = path.join(root, '.workshop', 'check.sock');
+  if (Buffer.byteLength(inProject) <= MAX_SOCKET_PATH) return inProject;
+  return path.join(os.tmpdir(), `kafka-workshop-${process.getuid?.() ?? 0}`, `checks-${id}.sock`);
+}
+
+/**
+ * Whether the socket's folder belongs to this user alone. In a shared temp folder another user
+ * could make it first, then answer checks with results of their own.
+ */
+function privateFolder(socket: string, create: boolean): boolean {
+  if (process.platform === 'win32') return true;
+  const folder = path.dirname(socket);
+  try {
+    if (create) fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+    const stat = fs.lstatSync(folder);
+    const mine = process.getuid === undefined || stat.uid === process.getuid();
+    return stat.isDirectory() && mine && (folder.endsWith(`${path.sep}.workshop`) || (stat.mode & 0o077) === 0);
+  } catch {
+    return false;
+  }
 }
 
 /** The environment the learner's code would see, as one hash: a server started with another one does not serve. */
@@ -92,7 +117,9 @@ export function checkOnServer(request: CheckRequest, print: (line: string) => vo
   const build = currentBuild();
   if (!checkServerWanted() || !build) return Promise.resolve(undefined);
   return new Promise((resolve) => {
-    const socket = net.createConnection(checkServerSocket());
+    const where = checkServerSocket();
+    if (!privateFolder(where, false)) return resolve(undefined);
+    const socket = net.createConnection(where);
     let settled = false;
     let printed = false;
     const finish = (code: number | undefined) => {
@@ -234,7 +261,7 @@ export async function serveChecks(handle: CheckHandler, describeFailure: (error:
     }
   }
 
-  if (!(await listen(server, where))) return;
+  if (!privateFolder(where, true) || !(await listen(server, where))) return;
   writeServerFile(where, runs);
   armIdle();
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, shutDown);
