@@ -49,14 +49,15 @@ async function main({ flags, words }: Cli<typeof command.flags>): Promise<number
 }
 
 /** The check server's side: the same run, printed to its client, with a type checker kept open between runs. */
-function serve(first: CheckRequest): void {
-  // loaded now, so that the first check it serves is as quick as the next ones
+async function serve(first: CheckRequest): Promise<void> {
   startWarmThread();
-  void import('../check/run-lesson.ts');
   const typeChecker = new LessonTypeChecker();
   const lesson = listLessons().find((known) => known.id === first.lesson);
   if (lesson) typeChecker.prepare(lesson, first.solution ? lesson.solutionDir : lesson.lessonDir);
-  void serveChecks(async ({ lesson, solution }, printTo, stop) => {
+  // loaded before it listens: the first check it takes is as quick as the next ones, and loading
+  // vitest never keeps a client waiting for its answer
+  await import('../check/run-lesson.ts');
+  await serveChecks(async ({ lesson, solution }, printTo, stop) => {
     const lessons = listLessons();
     try {
       return await checkLessons([findLesson(lesson, lessons)], lessons, solution, typeChecker, printTo, stop);
@@ -139,5 +140,5 @@ async function checkLesson(
 }
 
 const serving = checkServerFirstRequest();
-if (serving) serve(serving);
+if (serving) void serve(serving);
 else runCli(command, main);
