@@ -209,7 +209,7 @@ async function startedCheckServer(env: NodeJS.ProcessEnv): Promise<void> {
   await waitFor(async () => ((await checkServerAnswers()) ? true : undefined), {
     timeoutMs: 30_000,
     expected: 'the check server to listen',
-    likelyCause: 'WORKSHOP_CHECK_SERVER=off is set, or the check server cannot start (see npm run doctor)',
+    likelyCause: 'WORKSHOP_CHECK_SERVER=off is set in this shell',
   });
   await warmUp();
 }
