@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { countOutcomes, focusStep, isGreen, type LessonResult } from './check/outcome.ts';
 import { STATE_DIR } from './paths.ts';
+import { writeFileAtomically } from './platform/atomic-write.ts';
 
 /**
  * The learner's progress, in a git-ignored file: what `check` and `watch` last saw for each
@@ -44,17 +45,11 @@ export function readState(file = STATE_FILE): WorkshopState {
   }
 }
 
-/**
- * Read, change, write. The write goes to a temporary file that is then renamed over the old
- * one, so a reader (or a crash) never sees half a file.
- */
+/** Read, change, write: a reader (or a crash) never sees half a file. */
 export function updateState(change: (state: WorkshopState) => void, file = STATE_FILE): WorkshopState {
   const state = readState(file);
   change(state);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, `${JSON.stringify(state, null, 2)}\n`);
-  fs.renameSync(temporary, file);
+  writeFileAtomically(file, `${JSON.stringify(state, null, 2)}\n`);
   return state;
 }
 

@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { PROGRAM_LAUNCHER, PROJECT_ROOT, STATE_DIR } from '../paths.ts';
+import { writeFileAtomically } from '../platform/atomic-write.ts';
 
 /**
  * `npm run check` spends about half a second loading vitest and starting the type checker
@@ -310,11 +311,7 @@ function answers(where: string): Promise<boolean> {
 
 function writeServerFile(socket: string, runs: number): void {
   try {
-    fs.mkdirSync(STATE_DIR, { recursive: true });
-    // through a temporary file: a reader never finds it half written
-    const temporary = `${CHECK_SERVER_FILE}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, `${JSON.stringify({ pid: process.pid, socket, runs })}\n`);
-    fs.renameSync(temporary, CHECK_SERVER_FILE);
+    writeFileAtomically(CHECK_SERVER_FILE, `${JSON.stringify({ pid: process.pid, socket, runs })}\n`);
   } catch {
     // only tests and curious people read it
   }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Lesson } from '../lessons.ts';
 import { PROJECT_ROOT, STATE_DIR } from '../paths.ts';
+import { writeFileAtomically } from '../platform/atomic-write.ts';
 
 /** What tsc says about a lesson's files: one "file:line:column TSnnnn: message" per error. */
 export interface TypeCheckResult {
@@ -142,14 +143,10 @@ function readCache(file: string): Record<string, CacheEntry> {
   }
 }
 
-/** Read, change, write through a temporary file: two checks at once never leave half a file. */
+/** Read, change, write: two checks at once never leave half a file. */
 function writeCache(file: string, key: string, entry: CacheEntry): void {
   try {
-    const cache = { ...readCache(file), [key]: entry };
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const temporary = `${file}.${process.pid}.${Math.random().toString(16).slice(2)}.tmp`;
-    fs.writeFileSync(temporary, JSON.stringify(cache));
-    fs.renameSync(temporary, file);
+    writeFileAtomically(file, JSON.stringify({ ...readCache(file), [key]: entry }));
   } catch {
     // a cache that cannot be written only costs time next run
   }
