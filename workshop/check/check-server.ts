@@ -136,7 +136,8 @@ export function checkOnServer(request: CheckRequest, print: (line: string) => vo
       const envelope: Envelope = { ...request, build, env: environmentFingerprint() };
       socket.write(`${JSON.stringify(envelope)}\n`);
     });
-    readMessages(socket, (message) => {
+    readMessages(socket, (received) => {
+      const message = received as Message;
       if ('accepted' in message) clearTimeout(acceptTimer);
       else if ('line' in message) {
         printed = true;
@@ -181,9 +182,9 @@ export function stopCheckServer(): void {
   }
 }
 
-export function readServerFile(): { pid: number; socket: string; runs: number } | undefined {
+export function readServerFile(): { pid: number; runs: number } | undefined {
   try {
-    return JSON.parse(fs.readFileSync(CHECK_SERVER_FILE, 'utf8')) as { pid: number; socket: string; runs: number };
+    return JSON.parse(fs.readFileSync(CHECK_SERVER_FILE, 'utf8')) as { pid: number; runs: number };
   } catch {
     return undefined;
   }
@@ -253,7 +254,7 @@ export async function serveChecks(handle: CheckHandler, describeFailure: (error:
     // free before the client hears the end: a check started right after it is served, not turned away
     busy = false;
     runs += 1;
-    writeServerFile(where, runs);
+    writeServerFile(runs);
     send(ending);
     if (runs >= MAX_RUNS) socket.end(shutDown);
     else {
@@ -263,7 +264,7 @@ export async function serveChecks(handle: CheckHandler, describeFailure: (error:
   }
 
   if (!privateFolder(where, true) || !(await listen(server, where))) return;
-  writeServerFile(where, runs);
+  writeServerFile(runs);
   armIdle();
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, shutDown);
   setInterval(() => {
@@ -309,9 +310,9 @@ function answers(where: string): Promise<boolean> {
   });
 }
 
-function writeServerFile(socket: string, runs: number): void {
+function writeServerFile(runs: number): void {
   try {
-    writeFileAtomically(CHECK_SERVER_FILE, `${JSON.stringify({ pid: process.pid, socket, runs })}\n`);
+    writeFileAtomically(CHECK_SERVER_FILE, `${JSON.stringify({ pid: process.pid, runs })}\n`);
   } catch {
     // only tests and curious people read it
   }
@@ -327,8 +328,8 @@ function isEnvelope(message: unknown): message is Envelope {
   );
 }
 
-/** Calls `onMessage` with each JSON line that arrives; `once` stops after the first. */
-function readMessages(socket: net.Socket, onMessage: (message: Message) => void, once = false): void {
+/** Calls `onMessage` with each JSON line that arrives (a request on the server's side, a Message on the client's); `once` stops after the first. */
+function readMessages(socket: net.Socket, onMessage: (message: unknown) => void, once = false): void {
   let buffered = '';
   socket.setEncoding('utf8');
   const onData = (chunk: string) => {
@@ -336,9 +337,9 @@ function readMessages(socket: net.Socket, onMessage: (message: Message) => void,
     for (let end = buffered.indexOf('\n'); end >= 0; end = buffered.indexOf('\n')) {
       const line = buffered.slice(0, end);
       buffered = buffered.slice(end + 1);
-      let message: Message;
+      let message: unknown;
       try {
-        message = JSON.parse(line) as Message;
+        message = JSON.parse(line);
       } catch {
         socket.destroy();
         return;
