@@ -120,28 +120,36 @@ export async function runLessonChecks(lesson: Lesson, options: RunOptions): Prom
   const endThreads = () => void stopCheckThreads();
   options.stop?.addEventListener('abort', endThreads, { once: true });
   try {
-    const vitest = await startVitest(
-      'test',
-      [lesson.checkFile],
-      {
-        config: false,
-        root: PROJECT_ROOT,
-        include: ['checks/*.check.ts'],
-        pool: guardedThreads(),
-        watch: false,
-        maxConcurrency: CHECKS_AT_ONCE,
-        experimental: { fsModuleCache: true, fsModuleCachePath: CHECK_MODULE_CACHE },
-        reporters: [reporter],
-        provide: { brokers: options.brokers, ...(registry ? { registry } : {}) },
-      },
-      { logLevel: 'silent', plugins: [trackLearnerKafkaClients()] },
-    );
-    await vitest?.close();
+    // stopped before it began: no thread to start
+    if (!options.stop?.aborted) {
+      const vitest = await startVitest(
+        'test',
+        [lesson.checkFile],
+        {
+          config: false,
+          root: PROJECT_ROOT,
+          include: ['checks/*.check.ts'],
+          pool: guardedThreads(options.stop),
+          watch: false,
+          maxConcurrency: CHECKS_AT_ONCE,
+          experimental: { fsModuleCache: true, fsModuleCachePath: CHECK_MODULE_CACHE },
+          reporters: [reporter],
+          provide: { brokers: options.brokers, ...(registry ? { registry } : {}) },
+        },
+        { logLevel: 'silent', plugins: [trackLearnerKafkaClients()] },
+      );
+      await vitest?.close();
+    }
   } finally {
     options.stop?.removeEventListener('abort', endThreads);
     stopWatching();
     checkThreadEvents.off('out-of-memory', onOutOfMemory);
     delete process.env[PROGRESS_CHANNEL_VARIABLE];
+  }
+  // stopped half-way (Ctrl+C): the type check may take seconds more, and its answer is not wanted
+  if (options.stop?.aborted) {
+    if (!options.typeChecker) typeChecker.close();
+    return result;
   }
   if (stall) {
     // the check that held the thread first, then every check that never got its turn

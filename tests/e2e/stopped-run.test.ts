@@ -1,0 +1,47 @@
+import { expect, inject, test } from 'vitest';
+import { runLessonChecks } from '../../workshop/check/run-lesson.ts';
+import type { LessonTypeChecker } from '../../workshop/check/typecheck.ts';
+import { findLesson, listLessons } from '../../workshop/lessons.ts';
+
+/**
+ * Ctrl+C during `npm run check` on the check server stops the run there (check-server.ts): the
+ * server must be free for the next check at once, whatever the run was doing when it was told.
+ */
+const lesson = findLesson('lesson-01', listLessons());
+
+/** A type checker still thinking (tsc under load can take seconds): a stopped run must not wait for it. */
+function neverAnsweringTypeChecker(): { checker: LessonTypeChecker; closed: () => boolean } {
+  let closed = false;
+  const checker = {
+    check: () => new Promise(() => undefined),
+    close: () => void (closed = true),
+  } as unknown as LessonTypeChecker;
+  return { checker, closed: () => closed };
+}
+
+test('a run stopped before its checks start ends at once, with nothing to report', async () => {
+  const { checker } = neverAnsweringTypeChecker();
+  const result = await runLessonChecks(lesson, {
+    brokers: inject('brokers'),
+    target: 'solutions',
+    typeChecker: checker,
+    stop: AbortSignal.abort(),
+  });
+  expect(result.outcomes).toEqual([]);
+  expect(result.typeErrors).toBeUndefined();
+});
+
+test('a run stopped half-way ends without waiting for the type check, and keeps the outcomes it had', async () => {
+  const { checker, closed } = neverAnsweringTypeChecker();
+  const stop = new AbortController();
+  const result = await runLessonChecks(lesson, {
+    brokers: inject('brokers'),
+    target: 'solutions',
+    typeChecker: checker,
+    stop: stop.signal,
+    onOutcome: () => stop.abort(),
+  });
+  expect(result.outcomes.length).toBeGreaterThan(0);
+  expect(result.typeErrors).toBeUndefined();
+  expect(closed(), "a type checker handed in is the caller's to close").toBe(false);
+});
