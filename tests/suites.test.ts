@@ -1,5 +1,7 @@
 import { expect, test } from 'vitest';
+import type { TestSpecification, Vitest } from 'vitest/node';
 import { coordinatorPartition, groupOn } from '../workshop/broker/coordinators.ts';
+import LongestFirstSequencer, { LONGEST_FIRST } from '../workshop/check/sequencer.ts';
 import { testWorkers } from '../workshop/check/suites.ts';
 import { splitByBroker, testFilesUnder } from '../workshop/check/test-needs.ts';
 
@@ -34,4 +36,34 @@ test('every test file of npm test lands in exactly one engine-room project', () 
   expect(unit).toContain('tests/docs.test.ts');
   expect(broker).toContain('tests/e2e/demo.test.ts');
   expect(files.some((file) => file.startsWith('tests/faults/'))).toBe(false);
+});
+
+test('npm test begins with the projects whose files take longest, in their group order, each in the order vitest gives it', async () => {
+  const spec = (project: string, file: string, groupOrder = 0) =>
+    ({
+      project: { name: project, config: { sequence: { groupOrder }, isolate: false } },
+      moduleId: `/project/${file}`,
+    }) as unknown as TestSpecification;
+  const noHistory = { getFileTestResults: () => undefined, getFileStats: () => undefined };
+  const sequencer = new LongestFirstSequencer({ cache: noHistory, config: { root: '/project' } } as unknown as Vitest);
+  const files = [
+    spec('e2e', 'tests/e2e/demo.test.ts', 1),
+    spec('solutions', 'checks/01.check.ts'),
+    spec('stubs', 'checks/01.check.ts'),
+    spec('unit', 'tests/docs.test.ts'),
+    spec('wrong-answers', 'checks/01.check.ts'),
+    spec('variants', 'checks/03.check.ts'),
+    spec('variants', 'checks/01.check.ts'),
+  ];
+  const sorted = await sequencer.sort(files);
+  expect(sorted.map((s) => `${s.project.name} ${s.moduleId.slice('/project/'.length)}`)).toEqual([
+    'variants checks/03.check.ts',
+    'variants checks/01.check.ts',
+    'wrong-answers checks/01.check.ts',
+    'unit tests/docs.test.ts',
+    'solutions checks/01.check.ts',
+    'stubs checks/01.check.ts',
+    'e2e tests/e2e/demo.test.ts',
+  ]);
+  expect([...LONGEST_FIRST].sort()).toEqual(['solutions', 'stubs', 'unit', 'variants', 'wrong-answers']);
 });
