@@ -31,6 +31,21 @@ test('a run stopped before its checks start ends at once, with nothing to report
   expect(result.typeErrors).toBeUndefined();
 });
 
+test('a run stopped while vitest starts its thread ends without running the checks', async () => {
+  const { checker } = neverAnsweringTypeChecker();
+  const stop = new AbortController();
+  // vitest is loading its config when this fires: no thread is there yet for the stop to end
+  setTimeout(() => stop.abort(), 0);
+  const result = await runLessonChecks(lesson, {
+    brokers: inject('brokers'),
+    target: 'solutions',
+    typeChecker: checker,
+    stop: stop.signal,
+  });
+  const passed = result.outcomes.filter((outcome) => outcome.state === 'passed');
+  expect(passed.length, 'the checks ran to the end after the stop').toBe(0);
+});
+
 test('a run stopped half-way ends without waiting for the type check, and keeps the outcomes it had', async () => {
   const { checker, closed } = neverAnsweringTypeChecker();
   const stop = new AbortController();

@@ -32,7 +32,6 @@ class GuardedThreadsWorker implements PoolWorker {
   constructor(
     private readonly options: PoolOptions,
     private readonly heapMb: number,
-    private readonly runStopped: AbortSignal | undefined,
   ) {}
 
   on(event: string, callback: (arg: unknown) => void): void {
@@ -89,8 +88,6 @@ class GuardedThreadsWorker implements PoolWorker {
     thread.stderr.pipe(logger.errorStream, { end: false });
     threads.add(thread);
     this.thread = thread;
-    // the run was stopped while this thread was starting, after stopCheckThreads() looked
-    if (this.runStopped?.aborted) void stopCheckThreads();
   }
 
   async stop(): Promise<void> {
@@ -107,7 +104,6 @@ class GuardedThreadsWorker implements PoolWorker {
   }
 }
 
-/** `stop` ends the checks' threads, those that start after it too. */
-export function guardedThreads(stop?: AbortSignal, heapMb = CHECK_HEAP_MB): PoolRunnerInitializer {
-  return { name: 'guarded-threads', createPoolWorker: (options) => new GuardedThreadsWorker(options, heapMb, stop) };
+export function guardedThreads(heapMb = CHECK_HEAP_MB): PoolRunnerInitializer {
+  return { name: 'guarded-threads', createPoolWorker: (options) => new GuardedThreadsWorker(options, heapMb) };
 }

@@ -69,6 +69,10 @@ export async function runLessonChecks(lesson: Lesson, options: RunOptions): Prom
     options.onOutcome?.(outcome, nextTodo);
   });
   const reporter: Reporter = {
+    onTestModuleStart() {
+      // stopped while the thread was starting, after endThreads (below) looked for it
+      if (options.stop?.aborted) void stopCheckThreads();
+    },
     onTestModuleCollected(testModule: TestModule) {
       const tests = [...testModule.children.allTests()];
       tests.forEach((testCase) => names.set(testCase.id, testCase.name));
@@ -129,7 +133,7 @@ export async function runLessonChecks(lesson: Lesson, options: RunOptions): Prom
           config: false,
           root: PROJECT_ROOT,
           include: ['checks/*.check.ts'],
-          pool: guardedThreads(options.stop),
+          pool: guardedThreads(),
           watch: false,
           maxConcurrency: CHECKS_AT_ONCE,
           experimental: { fsModuleCache: true, fsModuleCachePath: CHECK_MODULE_CACHE },
