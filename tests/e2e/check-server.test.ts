@@ -25,6 +25,23 @@ const check = (...args: string[]) => runWorkshopCli('workshop/cli/check.ts', arg
 /** The lines a learner reads, without what differs from run to run. */
 const lines = (output: string) => output.split('\n').filter((line) => line.trim() !== '');
 
+/** The processes started to be this copy's check server, from what Linux shows of each process. */
+function serverProcesses(): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cwd = fs.realpathSync(`/proc/${entry}/cwd`);
+      const environ = fs.readFileSync(`/proc/${entry}/environ`, 'utf8');
+      if (cwd === fs.realpathSync(project.root) && environ.includes('\0WORKSHOP_CHECK_SERVE='))
+        pids.push(Number(entry));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return pids;
+}
+
 /** Waits until a server is listening, and returns its pid. */
 async function serverUp(notPid?: number): Promise<number> {
   return waitFor(
@@ -71,11 +88,14 @@ describe.sequential('the check server', () => {
   });
 
   test('two checks at once: one runs on the server, the other in its own process, and both are right', async () => {
+    const pid = await serverUp();
     const [a, b] = await Promise.all([check('lesson-01', '--solution'), check('lesson-02', '--solution')]);
     expect(a.code, a.output).toBe(0);
     expect(b.code, b.output).toBe(0);
     expect(lines(a.stdout)).toEqual(firstOutput);
     expect(b.stdout).toMatch(/lesson-02: \d+ passed, 0 failed/);
+    // the check turned away by the busy server starts no second one, which would load for nothing
+    if (process.platform === 'linux') expect(serverProcesses()).toEqual([pid]);
   });
 
   test('Ctrl+C in the terminal stops the run on the server, which then serves the next check', async () => {

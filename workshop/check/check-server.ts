@@ -112,9 +112,13 @@ export function environmentFingerprint(env: NodeJS.ProcessEnv = STARTING_ENV): s
 
 /**
  * Runs the check on the server when one is there for this build and environment and free:
- * its exit code, after printing its lines; undefined when the caller should run the check itself.
+ * its exit code, after printing its lines; 'busy' when the server is running another check, and
+ * undefined when there is no server to use: in both the caller runs the check itself.
  */
-export function checkOnServer(request: CheckRequest, print: (line: string) => void): Promise<number | undefined> {
+export function checkOnServer(
+  request: CheckRequest,
+  print: (line: string) => void,
+): Promise<number | 'busy' | undefined> {
   const build = currentBuild();
   if (!checkServerWanted() || !build) return Promise.resolve(undefined);
   return new Promise((resolve) => {
@@ -123,7 +127,7 @@ export function checkOnServer(request: CheckRequest, print: (line: string) => vo
     const socket = net.createConnection(where);
     let settled = false;
     let printed = false;
-    const finish = (code: number | undefined) => {
+    const finish = (code: number | 'busy' | undefined) => {
       if (settled) return;
       settled = true;
       clearTimeout(acceptTimer);
@@ -146,7 +150,7 @@ export function checkOnServer(request: CheckRequest, print: (line: string) => vo
       else if ('failure' in message) {
         process.stderr.write(`❌ ${message.failure}\n`);
         finish(1);
-      } else finish(undefined);
+      } else finish('declined' in message && message.declined === 'busy' ? 'busy' : undefined);
     });
     socket.on('close', () => {
       // the server went away in the middle (the learner's code ended its process, say): the check runs again here

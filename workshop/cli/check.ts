@@ -33,18 +33,16 @@ async function main({ flags, words }: Cli<typeof command.flags>): Promise<number
   // an unknown lesson name is an instant answer, before any broker is looked for
   const chosen = lessonName ? [findLesson(lessonName, lessons)] : lessons;
   const first = chosen[0]!;
-  if (chosen.length === 1) {
-    const served = await checkOnServer({ lesson: first.id, solution }, print);
-    if (served !== undefined) return served;
-  }
+  const served = chosen.length === 1 ? await checkOnServer({ lesson: first.id, solution }, print) : undefined;
+  if (typeof served === 'number') return served;
   // one type checker for the whole run: checking every lesson parses the libraries once
   const typeChecker = new LessonTypeChecker();
   // the first lesson's type check needs no broker: it starts now, on the other core, while the
   // broker is found and vitest loads (the checks then find it under way, and wait for it at the end)
   typeChecker.check(first, solution ? first.solutionDir : first.lessonDir).catch(() => undefined);
   const code = await checkLessons(chosen, lessons, solution, typeChecker, print);
-  // the next check of a single lesson finds vitest and the type checker loaded
-  if (chosen.length === 1) startCheckServer({ lesson: first.id, solution });
+  // the next check of a single lesson finds vitest and the type checker loaded (a busy server is there for it already)
+  if (chosen.length === 1 && served !== 'busy') startCheckServer({ lesson: first.id, solution });
   return code;
 }
 
