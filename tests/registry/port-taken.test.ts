@@ -27,7 +27,8 @@ test('a registry whose port another program holds exits, and its log says the po
     () => undefined,
     (error: unknown) => error,
   );
-  expect((startError as Error | undefined)?.message).toMatch(/exited during start-up/);
+  const message = (startError as Error | undefined)?.message;
+  expect(message, message).toMatch(/exited during start-up/);
   await expect(
     cleanUpAfterFailedStart(startError, [logFile], cleanUp),
     'the failed start is one to try again on a new port',

@@ -43,6 +43,10 @@ export function registryJavaArgs(layout: JvmRegistryLayout): string[] {
     // a workshop needs few database connections; the registry's default opens twenty at start
     '-D%prod.quarkus.datasource.jdbc.initial-size=1',
     '-D%prod.quarkus.datasource.jdbc.min-size=1',
+    // a failed start (its port taken, say) can leave a transaction open, which the shutdown then
+    // waits out (quarkusio/quarkus#38164): 1 start in 10 on a busy machine hung for the default 60 s.
+    // A registry's transactions take milliseconds; 5 s bounds that wait
+    '-Dquarkus.transaction-manager.default-transaction-timeout=5s',
     '-jar',
     path.join(layout.appDir, RUNNER_JAR),
   ];
