@@ -16,9 +16,10 @@ const ENGINE_ROOM = splitByBroker(
 
 /**
  * `npm test`: every lesson's checks four ways against one live broker and the engine room's
- * unit tests, all files side by side, those that take longest first (workshop/check/sequencer.ts); then the e2e tests (the demo and the commands against
- * the broker), one file per core and one more (see workshop/check/suites.ts). Lessons that need a cluster prove their
- * stubs here and the rest in `npm run test:cluster` (vitest.cluster.config.ts).
+ * unit tests, all files side by side, those that take longest first (workshop/check/sequencer.ts);
+ * then the e2e tests (the demo and the commands against the broker), one file per core and one
+ * more (see workshop/check/suites.ts). Lessons that need a cluster prove their stubs here and the
+ * rest in `npm run test:cluster` (vitest.cluster.config.ts).
  */
 export default defineConfig({
   ...sharedConfig,

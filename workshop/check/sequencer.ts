@@ -2,8 +2,8 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * The projects of `npm test`, the ones whose files take longest first. vitest's own order runs
- * the projects by name: the correct variants (lesson 03's with kafkajs's default timings waits
- * about 19 s on rebalances) then began after two thirds of the lesson checks, and the run waited
+ * the projects by name: the correct variants (lesson 03's, with kafkajs's default timings, wait
+ * 13 to 19 s on rebalances) then began after two thirds of the lesson checks, and the run waited
  * for them at the end with a core idle. Begun first, their waits overlap the rest.
  */
 export const LONGEST_FIRST = ['variants', 'wrong-answers', 'unit', 'solutions', 'stubs'];

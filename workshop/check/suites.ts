@@ -72,8 +72,8 @@ export function brokerTests(name: string, include: string[], exclude: string[] =
  * Tests that use the run's broker and start programs (the demo, the CLI, watch): each program
  * costs a core for a moment just to start, so beside the lesson checks they starve and their
  * waits run out. They run after every other project, one file per core and one more: most of
- * their time is spent waiting for a program or the broker. On 2 cores, three files at once took
- * the project from 57 s to 47 s; four starved a registry's start-up past its 60 s.
+ * their time is spent waiting for a program or the broker (on 2 cores, three files at once took
+ * the project from 57 s to 47 s).
  */
 export function programTests(
   name: string,
