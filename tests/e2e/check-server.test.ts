@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { isAlive } from '../../workshop/broker/process.ts';
+import { readServerFile } from '../../workshop/check/check-server.ts';
 import { waitFor } from '../../workshop/wait.ts';
 import { copyProject, startCli } from '../support/project-copy.ts';
 import { learnerEnv, runWorkshopCli } from '../support/spawn-cli.ts';
@@ -13,14 +14,7 @@ import { learnerEnv, runWorkshopCli } from '../support/spawn-cli.ts';
  */
 let project: ReturnType<typeof copyProject>;
 let env: NodeJS.ProcessEnv;
-const serverFile = () => path.join(project.root, '.workshop', 'check-server.json');
-const server = (): { pid: number; runs: number } | undefined => {
-  try {
-    return JSON.parse(fs.readFileSync(serverFile(), 'utf8')) as { pid: number; runs: number };
-  } catch {
-    return undefined;
-  }
-};
+const server = () => readServerFile(path.join(project.root, '.workshop', 'check-server.json'));
 const check = (...args: string[]) => runWorkshopCli('workshop/cli/check.ts', args, env, 90_000, project.root);
 /** The lines a learner reads, without what differs from run to run. */
 const lines = (output: string) => output.split('\n').filter((line) => line.trim() !== '');
@@ -28,13 +22,13 @@ const lines = (output: string) => output.split('\n').filter((line) => line.trim(
 /** The processes started to be this copy's check server, from what Linux shows of each process. */
 function serverProcesses(): number[] {
   const pids: number[] = [];
+  const root = fs.realpathSync(project.root);
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const cwd = fs.realpathSync(`/proc/${entry}/cwd`);
-      const environ = fs.readFileSync(`/proc/${entry}/environ`, 'utf8');
-      if (cwd === fs.realpathSync(project.root) && environ.includes('\0WORKSHOP_CHECK_SERVE='))
-        pids.push(Number(entry));
+      const environ = `\0${fs.readFileSync(`/proc/${entry}/environ`, 'utf8')}`;
+      if (cwd === root && environ.includes('\0WORKSHOP_CHECK_SERVE=')) pids.push(Number(entry));
     } catch {
       // gone meanwhile, or not ours to read
     }

@@ -186,9 +186,10 @@ export function stopCheckServer(): void {
   }
 }
 
-export function readServerFile(): { pid: number; runs: number } | undefined {
+/** What the server wrote of itself; `file` is another project's (a test's copy, say). */
+export function readServerFile(file = CHECK_SERVER_FILE): { pid: number; runs: number } | undefined {
   try {
-    return JSON.parse(fs.readFileSync(CHECK_SERVER_FILE, 'utf8')) as { pid: number; runs: number };
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as { pid: number; runs: number };
   } catch {
     return undefined;
   }
