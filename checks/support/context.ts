@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, type Admin, type KafkaConfig, type KafkaMessage } from 'kafkajs';
-import { inject } from 'vitest';
+import { inject, type RunnerTestCase } from 'vitest';
 import { defaultBrokers, kafkaConfig, learnerPrefix } from '../../workshop/config.ts';
 import { createTopicReliably } from '../../workshop/kafka/new-topic-race.ts';
 import { createTopicWithOthers } from './topic-batch.ts';
+import { whenAlone } from './quiet-track.ts';
 import { disconnectClients, releaseHandlers } from './tracked-kafkajs.ts';
 import { waitFor, within } from './wait.ts';
 import { deleteTopicsQuietly } from '../../workshop/platform/topic-deletion.ts';
@@ -40,10 +41,14 @@ export class CheckContext {
   private readonly createdTopics: string[] = [];
   private adminClient: Admin | undefined;
 
-  /** `brokers` overrides the run's broker: lesson 08 brings a cluster of its own, a fault test a broker it may kill. */
+  /**
+   * `brokers` overrides the run's broker: lesson 08 brings a cluster of its own, a fault test a broker it may kill.
+   * `test` is the vitest test the check runs in, for whenAlone.
+   */
   constructor(
     readonly lessonId: string,
     brokers?: string[],
+    private readonly test?: RunnerTestCase,
   ) {
     this.brokers = brokers ?? providedBrokers() ?? defaultBrokers();
     this.prefix = learnerPrefix();
@@ -88,6 +93,11 @@ export class CheckContext {
   ownTopic(topic: string): string {
     this.createdTopics.push(topic);
     return topic;
+  }
+
+  /** Runs `race` while no other check of this lesson runs: a measure of speed is fair only on a quiet track. */
+  whenAlone<T>(race: () => Promise<T>): Promise<T> {
+    return whenAlone(this.test, race);
   }
 
   onCleanup(cleanup: () => unknown): void {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, type RunnerTestCase } from 'vitest';
 import { startCheckProgress } from '../../workshop/check/check-progress.ts';
 import { exitIn, traceLearnerCalls } from '../../workshop/check/learner-calls.ts';
 import { processExitCode, stallMessage } from '../../workshop/check/stall-report.ts';
@@ -28,8 +28,6 @@ export interface LessonCheck<M> {
   /** Call a learner function first, so an untouched stub fails at once with its TODO. */
   run(lesson: M, ctx: CheckContext): Promise<void>;
   timeoutMs?: number;
-  /** For a check that measures time: it runs while no other check of its lesson runs. */
-  alone?: boolean;
 }
 
 /** A typical mistake, kept as code in checks/fixtures/<lesson>/<fixture>/, that a check must reject. */
@@ -76,8 +74,13 @@ export function defineLesson<M>(checks: LessonChecks<M>): LessonDefinition<M> {
  * says which call did not return. The runner's main thread hears of the check too (check-progress),
  * and ends the thread when the learner's code holds it so that this timeout cannot even fire.
  */
-export async function runCheck<M>(definition: LessonDefinition<M>, check: LessonCheck<M>, dir: string): Promise<void> {
-  const ctx = new CheckContext(definition.id);
+export async function runCheck<M>(
+  definition: LessonDefinition<M>,
+  check: LessonCheck<M>,
+  dir: string,
+  test?: RunnerTestCase,
+): Promise<void> {
+  const ctx = new CheckContext(definition.id, undefined, test);
   const timeoutMs = check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
   const progress = startCheckProgress(check.name, timeoutMs);
   const stopCountingHandlers = countHandlers(ctx.runId, progress.tracker);
@@ -160,11 +163,11 @@ export function registerLesson<M>(definition: LessonDefinition<M>, mode = proces
   if (mode === 'check') {
     group(definition.id, () => {
       for (const check of definition.checks) {
-        testFor(check)(
+        test(
           check.name,
           ({ task }) => {
             task.meta.step = check.step;
-            return runCheck(definition, check, targetDir(definition.slug));
+            return runCheck(definition, check, targetDir(definition.slug), task);
           },
           testTimeout,
         );
@@ -175,8 +178,8 @@ export function registerLesson<M>(definition: LessonDefinition<M>, mode = proces
       for (const check of definition.checks) {
         test(
           `"${check.name}" reports not done yet`,
-          async () => {
-            const failure = await failureOf(runCheck(definition, check, targetDir(definition.slug, 'lessons')));
+          async ({ task }) => {
+            const failure = await failureOf(runCheck(definition, check, targetDir(definition.slug, 'lessons'), task));
             expect(failure?.message ?? 'the check passed', `the untouched stub should fail with a TodoError`).toMatch(
               /^not done yet: /,
             );
@@ -193,12 +196,12 @@ export function registerLesson<M>(definition: LessonDefinition<M>, mode = proces
       });
       for (const wrong of definition.wrongAnswers) {
         const check = definition.checks.find((c) => c.name === wrong.rejectedBy);
-        testFor(check)(
+        test(
           `"${wrong.fixture}" is rejected by "${wrong.rejectedBy}"`,
-          async () => {
+          async ({ task }) => {
             expect(check, `no check is named "${wrong.rejectedBy}"`).toBeDefined();
             const dir = path.join(PROJECT_ROOT, 'checks', 'fixtures', definition.slug, wrong.fixture);
-            const failure = await failureOf(runCheck(definition, check!, dir));
+            const failure = await failureOf(runCheck(definition, check!, dir, task));
             expect(failure, `the wrong answer "${wrong.fixture}" passed the check`).toBeDefined();
             expect(isTodoError(failure), failure?.message).toBe(false);
             expect(failure!.message).toMatch(wrong.teaches);
@@ -215,16 +218,15 @@ export function registerLesson<M>(definition: LessonDefinition<M>, mode = proces
       for (const variant of definition.correctVariants ?? []) {
         const dir = path.join(PROJECT_ROOT, 'checks', 'variants', definition.slug, variant);
         for (const check of definition.checks) {
-          testFor(check)(`"${variant}" passes "${check.name}"`, () => runCheck(definition, check, dir), testTimeout);
+          test(
+            `"${variant}" passes "${check.name}"`,
+            ({ task }) => runCheck(definition, check, dir, task),
+            testTimeout,
+          );
         }
       }
     });
   } else {
     throw new Error(`unknown WORKSHOP_MODE "${mode}" (target ${targetName()})`);
   }
-}
-
-/** Inside a concurrent describe, a sequential test waits for the others and runs by itself. */
-function testFor(check: { alone?: boolean } | undefined): typeof test.sequential {
-  return check?.alone ? test.sequential : test;
 }
