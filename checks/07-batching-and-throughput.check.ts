@@ -390,7 +390,7 @@ export const lesson07 = defineLesson<Lesson07>({
           // the best of a few short runs of each, measured here and now: a ratio, so a slow machine is fair to both
           let naiveRate = 0;
           for (const run of [1, 2])
-            naiveRate = Math.max(naiveRate, await rate((m) => naive.sendAll(m), 150, `naive-${run}`));
+            naiveRate = Math.max(naiveRate, await rate((m) => naive.sendAll(m), 100, `naive-${run}`));
           // a short first run tells a batching sender from one that is not even twice as fast, which
           // would take long to send the full runs; then up to three tries for one caught by a hiccup
           let fastRate = await measured(300, 'fast-probe-1');
