@@ -94,3 +94,38 @@ test("a check context deletes every topic it made, even one also marked as the l
     await admin.disconnect();
   }
 });
+
+test('a check leaves no consumer group behind: its readers’ groups and the groups it named are deleted, one still in use is kept', async () => {
+  const ctx = new CheckContext('harness');
+  const topic = await ctx.createTopic('groups');
+  const producer = ctx.kafka().producer();
+  await producer.connect();
+  await producer.send({ topic, messages: [{ value: 'one' }] });
+  await producer.disconnect();
+  // a group of the check's own reader
+  await ctx.readAll(topic);
+  /** A consumer in a group the check named (as for the learner's code), once it has joined and read the message. */
+  const consumerOf = async (label: string) => {
+    const consumer = ctx.kafka(label).consumer({ groupId: ctx.name(label) });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await new Promise<void>((resolve) => void consumer.run({ eachMessage: async () => resolve() }));
+    return consumer;
+  };
+  // one that commits and leaves, and one that still has a member when the check ends: not the check's to delete
+  const [finished, stillRunning] = await Promise.all([consumerOf('monitor'), consumerOf('still-running')]);
+  await finished.disconnect();
+  const admin = ctx.kafka('observer').admin();
+  await admin.connect();
+  try {
+    const groupsOfRun = async () =>
+      (await admin.listGroups()).groups.map((group) => group.groupId).filter((id) => id.includes(ctx.runId));
+    expect(await groupsOfRun()).toHaveLength(3);
+    await ctx.close();
+    expect(await groupsOfRun()).toEqual([ctx.name('still-running')]);
+  } finally {
+    await stillRunning.disconnect();
+    await admin.deleteGroups([ctx.name('still-running')]).catch(() => undefined);
+    await admin.disconnect();
+  }
+});
