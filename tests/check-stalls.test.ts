@@ -122,7 +122,7 @@ describe('the watchdog on the main thread', () => {
     const withLabels = new CallTracker(tracker.buffer, (slot, label) =>
       labels.push({ type: 'label', check: 'stream', slot, label }),
     );
-    dog.handle({ type: 'start', check: 'stream', boundMs: 90_000, counts: withLabels.buffer });
+    dog.handle({ type: 'start', check: 'stream', runId: 'a1b2c3d4', boundMs: 90_000, counts: withLabels.buffer });
     /** Time passes in steps, as the main thread's timer ticks. */
     const pass = (ms: number, alive: boolean) => {
       for (let t = 0; t < ms; t += 250) {
@@ -157,7 +157,7 @@ describe('the watchdog on the main thread', () => {
   test('a late tick of the main thread itself is not taken for a silent worker', () => {
     const time = clock();
     const dog = new CheckWatchdog('lesson-01', time.now, limits);
-    dog.handle({ type: 'start', check: 'send', boundMs: 10_000, counts: new CallTracker().buffer });
+    dog.handle({ type: 'start', check: 'send', runId: 'e5f6a7b8', boundMs: 10_000, counts: new CallTracker().buffer });
     time.advance(8000); // this thread was held up: the beats are queued behind the tick
     expect(dog.tick()).toBeUndefined();
   });
@@ -170,6 +170,9 @@ describe('the watchdog on the main thread', () => {
     quiet.dog.handle({ type: 'end', check: 'stream' });
     expect(quiet.pass(200_000, false)).toBeUndefined();
     expect(dog.unfinished()).toEqual(['stream']);
+    // the runner removes the topics and groups of the run that did not end, and only those
+    expect(dog.unfinishedRuns()).toEqual(['a1b2c3d4']);
+    expect(quiet.dog.unfinishedRuns()).toEqual([]);
   });
 
   test('a call that exited, retried in a loop, is reported as the exit', () => {

@@ -184,32 +184,36 @@ export class CheckContext {
     // whatever the learner's code connected with this run's names and left open
     await disconnectClients(this.runId);
     const admin = this.createdTopics.length > 0 ? await this.admin().catch(() => undefined) : this.adminClient;
-    if (admin) await Promise.all([this.deleteTopics(admin), this.deleteGroups(admin)]);
+    if (admin) {
+      // both listed before anything is deleted: kafkajs asks for the metadata of every topic it has
+      // met before each of these calls, and fails on one deleted meanwhile
+      const [topics, groups] = await Promise.all([this.topicsToDelete(admin), this.groupsOfRun(admin)]);
+      if (groups.length > 0)
+        await within(admin.deleteGroups(groups), CLEANUP_TIMEOUT_MS, 'deleting the groups took too long').catch(
+          () => undefined,
+        );
+      await deleteTopicsQuietly(admin, topics, { timeout: 5000 });
+    }
     await this.adminClient?.disconnect().catch(() => undefined);
   }
 
-  private async deleteTopics(admin: Admin): Promise<void> {
-    if (this.createdTopics.length === 0) return;
+  private async topicsToDelete(admin: Admin): Promise<string[]> {
+    if (this.createdTopics.length === 0) return [];
     // a topic the learner's code was meant to create may not exist (an untouched stub):
     // asking to delete it would only make kafkajs retry for half a second
     const existing = new Set(await admin.listTopics().catch(() => this.createdTopics));
     // one name twice would make Kafka refuse the whole request
-    const topics = [...new Set(this.createdTopics)].filter((topic) => existing.has(topic));
-    await deleteTopicsQuietly(admin, topics, { timeout: 5000 });
+    return [...new Set(this.createdTopics)].filter((topic) => existing.has(topic));
   }
 
   /**
    * The consumer groups named for this run (the check's readers, the groups it gave the learner's
    * code): left behind, they would pile up by the hundred in a day of checks, and fill the
-   * learner's own `kafka-consumer-groups.sh --list`. A group still in use is left alone.
+   * learner's own `kafka-consumer-groups.sh --list`. Deleting one still in use fails, and it stays.
    */
-  private async deleteGroups(admin: Admin): Promise<void> {
+  private async groupsOfRun(admin: Admin): Promise<string[]> {
     const { groups } = await admin.listGroups().catch(() => ({ groups: [] }));
-    const mine = groups.map((group) => group.groupId).filter((groupId) => groupId.includes(this.runId));
-    if (mine.length === 0) return;
-    await within(admin.deleteGroups(mine), CLEANUP_TIMEOUT_MS, 'deleting the groups took too long').catch(
-      () => undefined,
-    );
+    return groups.map((group) => group.groupId).filter((groupId) => groupId.includes(this.runId));
   }
 }
 

@@ -82,7 +82,7 @@ export async function runCheck<M>(
 ): Promise<void> {
   const ctx = new CheckContext(definition.id, undefined, test);
   const timeoutMs = check.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
-  const progress = startCheckProgress(check.name, timeoutMs);
+  const progress = startCheckProgress(check.name, timeoutMs, ctx.runId);
   const stopCountingHandlers = countHandlers(ctx.runId, progress.tracker);
   try {
     // a todo() reached anywhere in the run, even inside a kafkajs handler, ends it as "not done yet"

@@ -12,7 +12,7 @@ export const ALIVE_EVERY_MS = 250;
 
 export type ProgressMessage =
   | { type: 'alive' }
-  | { type: 'start'; check: string; boundMs: number; counts: SharedArrayBuffer }
+  | { type: 'start'; check: string; runId: string; boundMs: number; counts: SharedArrayBuffer }
   | { type: 'label'; check: string; slot: number; label: string }
   | { type: 'verdict'; check: string }
   | { type: 'end'; check: string };
@@ -38,11 +38,14 @@ export interface CheckProgress {
   end(): void;
 }
 
-/** Announces a check and hands back its call tracker; without a runner listening (npm test), it only counts. */
-export function startCheckProgress(check: string, boundMs: number): CheckProgress {
+/**
+ * Announces a check and hands back its call tracker; without a runner listening (npm test), it only
+ * counts. `runId` is in the names of the check's topics and groups: were the thread ended, the runner removes them.
+ */
+export function startCheckProgress(check: string, boundMs: number, runId: string): CheckProgress {
   const to = open();
   const post = (message: ProgressMessage) => to?.postMessage(message);
   const tracker = new CallTracker(undefined, (slot, label) => post({ type: 'label', check, slot, label }));
-  post({ type: 'start', check, boundMs, counts: tracker.buffer });
+  post({ type: 'start', check, runId, boundMs, counts: tracker.buffer });
   return { tracker, verdict: () => post({ type: 'verdict', check }), end: () => post({ type: 'end', check }) };
 }

@@ -10,6 +10,7 @@ import { PROGRESS_CHANNEL_VARIABLE } from './check-progress.ts';
 import { checkThreadEvents, guardedThreads, stopCheckThreads } from './guarded-pool.ts';
 import { trackLearnerKafkaClients } from './learner-kafkajs.ts';
 import { classifyFailure, type CheckOutcome, type LessonResult } from './outcome.ts';
+import { removeLeftovers } from './leftovers.ts';
 import { LessonTypeChecker } from './typecheck.ts';
 import { unfinishedSteps, type UnfinishedStep } from './unfinished.ts';
 import { processExitCode, stallMessage } from './stall-report.ts';
@@ -150,11 +151,16 @@ export async function runLessonChecks(lesson: Lesson, options: RunOptions): Prom
     checkThreadEvents.off('out-of-memory', onOutOfMemory);
     delete process.env[PROGRESS_CHANNEL_VARIABLE];
   }
-  // stopped half-way (Ctrl+C): the type check may take seconds more, and its answer is not wanted
+  // the checks of an ended thread never ran their own cleanup
+  const ended = stall !== undefined || options.stop?.aborted === true;
+  const leftovers = ended ? removeLeftovers(options.brokers, watchdog.unfinishedRuns()) : undefined;
+  // stopped half-way (Ctrl+C): the type check may take seconds more, and its answer is not wanted;
+  // nor is the next check kept waiting for the cleanup
   if (options.stop?.aborted) {
     if (!options.typeChecker) typeChecker.close();
     return result;
   }
+  await leftovers;
   if (stall) {
     // the check that held the thread first, then every check that never got its turn
     for (const [id, name] of names) {

@@ -14,6 +14,7 @@ const FLOOD_PENDING = 1000;
 
 interface RunningCheck {
   name: string;
+  runId: string;
   boundMs: number;
   startedAt: number;
   verdictAt?: number;
@@ -53,6 +54,7 @@ export class CheckWatchdog {
     if (message.type === 'start')
       this.running.set(message.check, {
         name: message.check,
+        runId: message.runId,
         boundMs: message.boundMs,
         startedAt: at,
         counts: new Int32Array(message.counts),
@@ -109,6 +111,11 @@ export class CheckWatchdog {
   /** The checks that had started and not ended. */
   unfinished(): string[] {
     return [...this.running.keys()];
+  }
+
+  /** The run ids of those checks: their topics and groups are named with them. */
+  unfinishedRuns(): string[] {
+    return [...this.running.values()].map((check) => check.runId);
   }
 
   private stall(
