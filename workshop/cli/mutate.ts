@@ -71,6 +71,10 @@ async function mutateLesson(lesson: Lesson): Promise<LessonMutationSummary> {
     jsonReporter: { fileName: path.join(REPORTS, `${lesson.id}.json`) },
     tempDirName: '.stryker-tmp',
     ignorePatterns: ['.workshop', 'reports', 'coverage'],
+    // Stryker looks for node_modules folders to link in every folder of the project, the broker's
+    // data in .workshop among them, and crashed when the broker deleted a topic's folder meanwhile.
+    // Nothing to link: the sandbox is inside the project, so Node finds its node_modules from there
+    symlinkNodeModules: false,
     cleanTempDir: true,
     // Stryker's log levels are a const enum, which isolated modules cannot import: its value is the string
     logLevel: 'warn' as StrykerOptions['logLevel'],
