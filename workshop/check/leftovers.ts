@@ -4,6 +4,7 @@ import { within } from '../wait.ts';
 
 /** A cleanup must never hold the runner up for long: what is left past this stays on the broker. */
 const LEFTOVERS_LIMIT_MS = 5000;
+const RUN_ID = /^[0-9a-f]{8}$/;
 
 /**
  * Removes the topics and consumer groups of checks whose thread was ended (Ctrl+C, or learner code
@@ -13,6 +14,8 @@ const LEFTOVERS_LIMIT_MS = 5000;
  * Never throws.
  */
 export async function removeLeftovers(brokers: string[], runIds: readonly string[]): Promise<void> {
+  // a run id is 8 hex digits (CheckContext); anything shorter would match names of other runs
+  runIds = runIds.filter((runId) => RUN_ID.test(runId));
   if (runIds.length === 0) return;
   const admin = newKafka(kafkaConfig('workshop-leftovers', brokers)).admin();
   const ofTheseRuns = (name: string) => runIds.some((runId) => name.includes(runId));
