@@ -15,10 +15,10 @@ const RUN_ID = /^[0-9a-f]{8}$/;
  */
 export async function removeLeftovers(brokers: string[], runIds: readonly string[]): Promise<void> {
   // a run id is 8 hex digits (CheckContext); anything shorter would match names of other runs
-  runIds = runIds.filter((runId) => RUN_ID.test(runId));
-  if (runIds.length === 0) return;
+  const ids = runIds.filter((runId) => RUN_ID.test(runId));
+  if (ids.length === 0) return;
   const admin = newKafka(kafkaConfig('workshop-leftovers', brokers)).admin();
-  const ofTheseRuns = (name: string) => runIds.some((runId) => name.includes(runId));
+  const ofTheseRuns = (name: string) => ids.some((runId) => name.includes(runId));
   const cleanup = async () => {
     await admin.connect();
     const [topics, { groups }] = await Promise.all([admin.listTopics(), admin.listGroups()]);
