@@ -13,15 +13,20 @@ import { displayPath, PROJECT_ROOT } from '../workshop/paths.ts';
  * to what the repository really contains. A renamed script, a moved file or a new lesson that
  * the guide forgot fails here, not in front of a learner.
  */
-const SKIP = new Set(['node_modules', '.git', '.workshop', 'fixtures']);
+/** Not the workshop's own: installed, or written at run time (Stryker's sandboxes hold a copy of every document). */
+const SKIP = new Set(['node_modules', '.git', '.workshop', 'fixtures', '.stryker-tmp', 'reports']);
 
-function markdownFiles(dir = PROJECT_ROOT): string[] {
+/** Every file of the project, but none under SKIP (whose folders are not even read). */
+function projectFiles(dir = PROJECT_ROOT): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     if (SKIP.has(entry.name)) return [];
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return markdownFiles(full);
-    return entry.name.endsWith('.md') ? [full] : [];
+    return entry.isDirectory() ? projectFiles(full) : [full];
   });
+}
+
+function markdownFiles(): string[] {
+  return projectFiles().filter((file) => file.endsWith('.md'));
 }
 
 const scripts = Object.keys(
@@ -76,12 +81,7 @@ function existsFrom(document: string, mention: string): boolean {
 let names: Set<string> | undefined;
 /** A bare file name (`producer.ts`) is fine when some file of the project has that name. */
 function trackedNames(): Set<string> {
-  names ??= new Set(
-    fs
-      .readdirSync(PROJECT_ROOT, { recursive: true, encoding: 'utf8' })
-      .filter((file) => !file.split(path.sep).some((part) => SKIP.has(part)))
-      .map((file) => path.basename(file)),
-  );
+  names ??= new Set(projectFiles().map((file) => path.basename(file)));
   return names;
 }
 
