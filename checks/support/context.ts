@@ -8,6 +8,7 @@ import { whenAlone } from './quiet-track.ts';
 import { disconnectClients, releaseHandlers } from './tracked-kafkajs.ts';
 import { waitFor, within } from './wait.ts';
 import { deleteTopicsQuietly } from '../../workshop/platform/topic-deletion.ts';
+import { deleteGroupsQuietly, groupsOfRuns } from '../../workshop/check/leftovers.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -185,13 +186,9 @@ export class CheckContext {
     await disconnectClients(this.runId);
     const admin = this.createdTopics.length > 0 ? await this.admin().catch(() => undefined) : this.adminClient;
     if (admin) {
-      // both listed before anything is deleted: kafkajs asks for the metadata of every topic it has
-      // met before each of these calls, and fails on one deleted meanwhile
-      const [topics, groups] = await Promise.all([this.topicsToDelete(admin), this.groupsOfRun(admin)]);
-      if (groups.length > 0)
-        await within(admin.deleteGroups(groups), CLEANUP_TIMEOUT_MS, 'deleting the groups took too long').catch(
-          () => undefined,
-        );
+      const [topics, groups] = await Promise.all([this.topicsToDelete(admin), groupsOfRuns(admin, [this.runId])]);
+      // the groups first, while kafkajs can still ask for their topics' metadata
+      await deleteGroupsQuietly(admin, groups);
       await deleteTopicsQuietly(admin, topics, { timeout: 5000 });
     }
     await this.adminClient?.disconnect().catch(() => undefined);
@@ -204,16 +201,6 @@ export class CheckContext {
     const existing = new Set(await admin.listTopics().catch(() => this.createdTopics));
     // one name twice would make Kafka refuse the whole request
     return [...new Set(this.createdTopics)].filter((topic) => existing.has(topic));
-  }
-
-  /**
-   * The consumer groups named for this run (the check's readers, the groups it gave the learner's
-   * code): left behind, they would pile up by the hundred in a day of checks, and fill the
-   * learner's own `kafka-consumer-groups.sh --list`. Deleting one still in use fails, and it stays.
-   */
-  private async groupsOfRun(admin: Admin): Promise<string[]> {
-    const { groups } = await admin.listGroups().catch(() => ({ groups: [] }));
-    return groups.map((group) => group.groupId).filter((groupId) => groupId.includes(this.runId));
   }
 }
 

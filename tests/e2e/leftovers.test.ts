@@ -30,11 +30,9 @@ test('the topics and idle groups of ended checks are removed; a group still in u
   const consumer = newKafka(connection).consumer({ groupId: busyGroup });
   await consumer.connect();
   await consumer.subscribe({ topics: [endedTopic] });
-  let joined!: () => void;
-  const hasJoined = new Promise<void>((resolve) => (joined = resolve));
-  consumer.on(consumer.events.GROUP_JOIN, () => joined());
+  const joined = new Promise((resolve) => consumer.on(consumer.events.GROUP_JOIN, resolve));
   await consumer.run({ eachMessage: async () => undefined });
-  await hasJoined;
+  await joined;
 
   // an empty run id is in every name: it must not take everything with it
   await removeLeftovers(brokers, ['']);
