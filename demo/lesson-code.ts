@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { importTypeScript } from '../workshop/platform/typescript-import.mjs';
 import { ConfigError } from '../workshop/config.ts';
-import { lessonById } from '../workshop/lessons.ts';
+import { lessonById, listLessons } from '../workshop/lessons.ts';
 import { displayPath, PROJECT_ROOT } from '../workshop/paths.ts';
 import { isTodoError, type TodoError } from '../workshop/todo.ts';
 
@@ -37,7 +37,15 @@ export async function loadLesson<M>(source: CodeSource, id: string, file: string
       `${displayPath(full)} is missing: restore it with npm run reset ${id}${source === 'lessons' ? ', or run with --solution' : ''}`,
     );
   }
-  return (await importTypeScript(pathToFileURL(full).href)) as M;
+  return (await importTypeScript(pathToFileURL(full).href, lessonCodeBuild(source))) as M;
+}
+
+/** Every lesson file of `source`, compiled in one build: what two of them import is one module. */
+function lessonCodeBuild(source: CodeSource): { name: string; files: string[] } {
+  const files = listLessons().flatMap((lesson) =>
+    lesson.files.map((file) => path.join(PROJECT_ROOT, source, lesson.folder, file)),
+  );
+  return { name: `lesson-code-${source}`, files: files.filter((file) => fs.existsSync(file)) };
 }
 
 /**

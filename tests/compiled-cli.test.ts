@@ -14,6 +14,8 @@ interface Project {
   write(file: string, text: string): void;
   /** The compiled entry's URL, or undefined when the program must run through tsx. */
   compiled(script: string): Promise<string | undefined>;
+  /** Several modules compiled in one build: each one's URL, or undefined. */
+  compiledTogether(name: string, scripts: string[]): Promise<Record<string, string> | undefined>;
 }
 
 let project: Project;
@@ -23,8 +25,11 @@ beforeEach(async () => {
   fs.mkdirSync(path.join(root, 'workshop/cli'), { recursive: true });
   fs.copyFileSync(path.join(PROJECT_ROOT, 'workshop/cli/compiled.mjs'), path.join(root, 'workshop/cli/compiled.mjs'));
   fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(root, 'node_modules'), 'junction');
-  const { compiledScript } = (await import(pathToFileURL(path.join(root, 'workshop/cli/compiled.mjs')).href)) as {
-    compiledScript: (script: string) => Promise<string | undefined>;
+  const { compiledScript, compiledModules } = (await import(
+    pathToFileURL(path.join(root, 'workshop/cli/compiled.mjs')).href
+  )) as {
+    compiledScript: Project['compiled'];
+    compiledModules: Project['compiledTogether'];
   };
   project = {
     root,
@@ -33,6 +38,7 @@ beforeEach(async () => {
       fs.writeFileSync(path.join(root, file), text);
     },
     compiled: compiledScript,
+    compiledTogether: compiledModules,
   };
   return () => fs.rmSync(root, { recursive: true, force: true });
 });
@@ -124,6 +130,23 @@ describe('a CLI compiled to plain JavaScript', () => {
     expect(program.instance).toBe(shared.instance);
   });
 
+  test('is built once when it imports a module later with import(): the next start uses that build', async () => {
+    project.write('src/later.ts', `export const later = true;\n`);
+    project.write('src/main.ts', `export const load = () => import('./later.ts');\n`);
+    // written a moment ago, a source counts as changed while being compiled, and would be compiled again
+    const aMinuteAgo = new Date(Date.now() - 60_000);
+    for (const file of ['src/later.ts', 'src/main.ts'])
+      fs.utimesSync(path.join(project.root, file), aMinuteAgo, aMinuteAgo);
+    const manifest = path.join(project.root, '.workshop/compiled/src-main.json');
+    const entry = await project.compiled('src/main.ts');
+    const written = fs.statSync(manifest).mtimeMs;
+
+    expect(await project.compiled('src/main.ts')).toBe(entry);
+    expect(fs.statSync(manifest).mtimeMs, 'not compiled again').toBe(written);
+    const { load } = (await run(entry)) as { load: () => Promise<{ later: boolean }> };
+    expect((await load()).later).toBe(true);
+  });
+
   test('is left to tsx when it imports a module whose name is made at run time', async () => {
     project.write('src/main.ts', `export const load = (file: string) => import(file);\n`);
 
@@ -138,5 +161,43 @@ describe('a CLI compiled to plain JavaScript', () => {
     project.write('src/main.ts', `export const broken = ;\n`);
 
     expect(await project.compiled('src/main.ts')).toBeUndefined();
+  });
+});
+
+describe('modules compiled together (the lesson files of a live program)', () => {
+  test('share one instance of what they both import, as they would through tsx', async () => {
+    project.write('lessons/shared.ts', `export const seen: string[] = [];\n`);
+    project.write(
+      'lessons/one.ts',
+      `import { seen } from './shared.ts';\nexport const add = (x: string) => seen.push(x);\n`,
+    );
+    project.write('lessons/two.ts', `import { seen } from './shared.ts';\nexport const read = () => [...seen];\n`);
+
+    const built = await project.compiledTogether('lesson-code-test', ['lessons/one.ts', 'lessons/two.ts']);
+    expect(Object.keys(built ?? {}).sort()).toEqual(['lessons/one.ts', 'lessons/two.ts']);
+    const one = (await import(built!['lessons/one.ts']!)) as { add(x: string): void };
+    const two = (await import(built!['lessons/two.ts']!)) as { read(): string[] };
+    one.add('from one');
+
+    expect(two.read()).toEqual(['from one']);
+  });
+
+  test('are built again when the set of modules changes', async () => {
+    project.write('lessons/one.ts', `export const one = 1;\n`);
+    project.write('lessons/two.ts', `export const two = 2;\n`);
+    expect(Object.keys((await project.compiledTogether('lesson-code-test', ['lessons/one.ts'])) ?? {})).toEqual([
+      'lessons/one.ts',
+    ]);
+
+    const both = await project.compiledTogether('lesson-code-test', ['lessons/one.ts', 'lessons/two.ts']);
+
+    expect(((await import(both!['lessons/two.ts']!)) as { two: number }).two).toBe(2);
+  });
+
+  test('are left to tsx, all of them, when one does not compile', async () => {
+    project.write('lessons/one.ts', `export const one = 1;\n`);
+    project.write('lessons/two.ts', `export const two = ;\n`);
+
+    expect(await project.compiledTogether('lesson-code-test', ['lessons/one.ts', 'lessons/two.ts'])).toBeUndefined();
   });
 });

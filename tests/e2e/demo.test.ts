@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { decodeTransaction } from '../../bank/codec.ts';
 import { generateTransactions } from '../../bank/generator.ts';
@@ -13,6 +15,7 @@ import {
 } from './support/monitor-output.ts';
 import { demoRun } from './support/demo-run.ts';
 import { freePort } from '../../workshop/broker/ports.ts';
+import { PROJECT_ROOT } from '../../workshop/paths.ts';
 
 /**
  * The live demo end to end: the real programs, as child processes, against the live broker,
@@ -221,10 +224,14 @@ describe.concurrent('the demo programs fail with one clear line', () => {
     const { ctx, start } = demoRun(onTestFinished);
     const child = start(program, ['--topic', await ctx.createTopic('stub', 3)], { solution: false });
     expect((await child.waitForExit()).code).toBe(1);
-    expect(child.stderr.trim()).toMatch(
-      new RegExp(
-        `^❌ your ${file} is not done yet: lesson-\\d\\d step \\d+: .+ — run with --solution to see the reference$`,
-      ),
-    );
+    const said = new RegExp(
+      `^❌ your ${file} is not done yet: (lesson-\\d\\d step \\d+: .+) \\(line (\\d+)\\) — run with --solution to see the reference$`,
+    ).exec(child.stderr.trim());
+    expect(said, child.stderr).not.toBeNull();
+    // the line is the todo's own, read through the compiled lesson code's source map
+    const [, task, line] = said!;
+    const lines = fs.readFileSync(path.join(PROJECT_ROOT, file), 'utf8').split('\n');
+    expect(lines[Number(line) - 1]).toContain('todo(');
+    expect(lines.slice(Number(line) - 1, Number(line) + 2).join('\n')).toContain(`'${task}'`);
   });
 });

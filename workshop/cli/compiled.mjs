@@ -20,7 +20,7 @@ const OUT_DIR = path.join(ROOT, '.workshop', 'compiled');
 const STALE_OUTPUT_MS = 24 * 60 * 60_000;
 
 /**
- * @typedef {{ entry: string, outputs: string[], inputs: Record<string, [number, number]>, usable: boolean }} Manifest
+ * @typedef {{ entries: Record<string, string>, outputs: string[], inputs: Record<string, [number, number]>, usable: boolean }} Manifest
  */
 
 /**
@@ -33,11 +33,33 @@ const STALE_OUTPUT_MS = 24 * 60 * 60_000;
  */
 export async function compiledScript(script) {
   // workshop/cli/check.ts → workshop-cli-check: two programs of the same name never share a build
-  const name = script.replace(/\.[cm]?[jt]s$/, '').replace(/[\\/]/g, '-');
+  return (await compiledModules(entryName(script), [script]))?.[script];
+}
+
+/**
+ * The compiled forms of several modules (paths from the project root, with / between folders),
+ * built together as `name`: a module that two of them import is one module, as it is for tsx.
+ * Undefined when they must load through tsx, for the reasons compiledScript gives.
+ * @param {string} name
+ * @param {string[]} scripts
+ * @returns {Promise<Record<string, string> | undefined>} each script's compiled file URL
+ */
+export async function compiledModules(name, scripts) {
   const manifestFile = path.join(OUT_DIR, `${name}.json`);
   let manifest = readManifest(manifestFile);
-  if (!manifest || !upToDate(manifest)) manifest = await compile(script, name, manifestFile).catch(() => undefined);
-  return manifest?.usable ? pathToFileURL(path.join(OUT_DIR, manifest.entry)).href : undefined;
+  if (!manifest || !upToDate(manifest, scripts))
+    manifest = await compile(scripts, name, manifestFile).catch(() => undefined);
+  if (!manifest?.usable) return undefined;
+  return Object.fromEntries(
+    Object.entries(manifest.entries).map(([script, output]) => [
+      script,
+      pathToFileURL(path.join(OUT_DIR, output)).href,
+    ]),
+  );
+}
+
+function entryName(script) {
+  return script.replace(/\.[cm]?[jt]s$/, '').replace(/[\\/]/g, '-');
 }
 
 /** @returns {Manifest | undefined} */
@@ -49,22 +71,29 @@ function readManifest(file) {
   }
 }
 
-/** Up to date when every source has the time and size it had when compiled, and the build is all there: one stat per file. */
-function upToDate(manifest) {
+/**
+ * Up to date when it built these scripts, every source has the time and size it had when
+ * compiled, and the build is all there: one stat per file.
+ * @param {Manifest} manifest
+ * @param {string[]} scripts
+ */
+function upToDate(manifest, scripts) {
+  const built = Object.keys(manifest.entries ?? {});
+  const sameScripts = built.length === scripts.length && scripts.every((script) => built.includes(script));
   const sourcesUnchanged = Object.entries(manifest.inputs).every(([file, [mtimeMs, size]]) => {
     const stat = fs.statSync(path.join(ROOT, file), { throwIfNoEntry: false });
     return stat?.mtimeMs === mtimeMs && stat.size === size;
   });
-  return sourcesUnchanged && manifest.outputs.every((file) => fs.existsSync(path.join(OUT_DIR, file)));
+  return sameScripts && sourcesUnchanged && manifest.outputs.every((file) => fs.existsSync(path.join(OUT_DIR, file)));
 }
 
 /** @returns {Promise<Manifest>} */
-async function compile(script, name, manifestFile) {
+async function compile(scripts, name, manifestFile) {
   const { build } = await import('esbuild');
   const started = Date.now();
   const result = await build({
     absWorkingDir: ROOT,
-    entryPoints: { [name]: script },
+    entryPoints: Object.fromEntries(scripts.map((script) => [entryName(script), script])),
     outdir: OUT_DIR,
     // named by their content: a build never overwrites a file that another run may be reading
     entryNames: '[name]-[hash]',
@@ -83,13 +112,19 @@ async function compile(script, name, manifestFile) {
     logLevel: 'silent',
     plugins: [keepOwnLocation],
   });
-  const entry = Object.entries(result.metafile.outputs).find(([, output]) => output.entryPoint)?.[0];
-  if (!entry) throw new Error(`esbuild made no entry for ${script}`);
+  /** @type {Record<string, string>} */
+  const entries = {};
+  // a module imported with import() is an entry point too, but not one of ours
+  for (const [output, { entryPoint }] of Object.entries(result.metafile.outputs))
+    if (entryPoint && scripts.includes(entryPoint))
+      entries[entryPoint] = path.relative(OUT_DIR, path.join(ROOT, output));
+  const missing = scripts.find((script) => !entries[script]);
+  if (missing) throw new Error(`esbuild made no entry for ${missing}`);
   // esbuild writes every import of a known name as import("…"): anything else is a name made at run time
   const usable = !result.outputFiles.some((file) => file.path.endsWith('.mjs') && /\bimport\((?!")/.test(file.text));
   /** @type {Manifest} */
   const manifest = {
-    entry: path.relative(OUT_DIR, path.join(ROOT, entry)),
+    entries,
     // a build that cannot be used is not written: only its manifest, which says so
     outputs: usable ? result.outputFiles.map((file) => path.relative(OUT_DIR, file.path)) : [],
     // this file and the compiler count as sources: a new way of compiling makes a new build
