@@ -42,31 +42,44 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
   const broker = shared.workshopBroker;
   broker.users += 1;
-  const foundBroker = await broker.found;
-  project.provide('brokers', foundBroker.brokers);
-
   let registry: Shared<FoundRegistry> | undefined;
   if (await runsTestsNeedingRegistry(project)) {
+    // it needs no broker: both JVMs start side by side (on a fresh machine, 2 s sooner)
     shared.workshopRegistry ??= {
       found: findOrStartRegistry('ephemeral', (line) => console.log(`[registry] ${line}`)),
       users: 0,
     };
     registry = shared.workshopRegistry;
     registry.users += 1;
-    project.provide('registry', (await registry.found).url);
+    // a registry that fails while the broker starts is reported below, when its turn comes
+    registry.found.catch(() => undefined);
   }
 
-  return async () => {
-    if (registry && --registry.users === 0) {
-      shared.workshopRegistry = undefined;
-      await (await registry.found).stop?.();
-    }
-    broker.users -= 1;
-    if (broker.users === 0) {
-      shared.workshopBroker = undefined;
-      await foundBroker.stop?.();
-    }
+  const teardown = async () => {
+    await Promise.allSettled([
+      release(registry, () => (shared.workshopRegistry = undefined)),
+      release(broker, () => (shared.workshopBroker = undefined)),
+    ]);
   };
+  try {
+    project.provide('brokers', (await broker.found).brokers);
+    if (registry) project.provide('registry', (await registry.found).url);
+  } catch (error) {
+    // vitest runs no teardown for a setup that failed: what this run started stops here
+    await teardown();
+    throw error;
+  }
+  return teardown;
+}
+
+/** One user fewer; the last one stops what the run started (a found one was never the run's). */
+async function release<T extends { stop?: () => Promise<void> }>(
+  service: Shared<T> | undefined,
+  forget: () => void,
+): Promise<void> {
+  if (!service || --service.users > 0) return;
+  forget();
+  await (await service.found).stop?.();
 }
 
 /** Whether this project, with the run's file filters, has a test that needs a schema registry. */
