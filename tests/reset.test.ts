@@ -120,7 +120,8 @@ describe("npm run reset on a clone with the learner's commits", { timeout: 90_00
   const reset = (args: string[], input?: string) =>
     spawnSync(
       process.execPath,
-      [path.join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'workshop/cli/reset.ts', ...args],
+      // as package.json starts it: compiled once in the copy, then run as plain JavaScript
+      ['workshop/cli/launch.mjs', 'workshop/cli/reset.ts', ...args],
       {
         cwd: project.root,
         encoding: 'utf8',
