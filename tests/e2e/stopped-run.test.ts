@@ -1,4 +1,5 @@
 import { expect, inject, test } from 'vitest';
+import { checkThreadEvents } from '../../workshop/check/guarded-pool.ts';
 import { runLessonChecks } from '../../workshop/check/run-lesson.ts';
 import type { LessonTypeChecker } from '../../workshop/check/typecheck.ts';
 import { findLesson, listLessons } from '../../workshop/lessons.ts';
@@ -44,6 +45,27 @@ test('a run stopped while vitest starts its thread ends without running the chec
   });
   const passed = result.outcomes.filter((outcome) => outcome.state === 'passed');
   expect(passed.length, 'the checks ran to the end after the stop').toBe(0);
+});
+
+test('a run stopped while its thread starts, before the thread has answered vitest, ends at once', async () => {
+  const { checker } = neverAnsweringTypeChecker();
+  const stop = new AbortController();
+  // in the same turn as the thread is made: its answer to vitest's "start" cannot have come yet;
+  // ended then, vitest waited a minute for that answer, and the check server stayed busy
+  const abortOnThread = () => stop.abort();
+  checkThreadEvents.once('thread', abortOnThread);
+  try {
+    const result = await runLessonChecks(lesson, {
+      brokers: inject('brokers'),
+      target: 'solutions',
+      typeChecker: checker,
+      stop: stop.signal,
+    });
+    expect(stop.signal.aborted, 'the run made a thread').toBe(true);
+    expect(result.outcomes.filter((outcome) => outcome.state === 'passed')).toEqual([]);
+  } finally {
+    checkThreadEvents.off('thread', abortOnThread);
+  }
 });
 
 test('a run stopped half-way ends without waiting for the type check, and keeps the outcomes it had', async () => {

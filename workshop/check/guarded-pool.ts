@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { PoolOptions, PoolRunnerInitializer, PoolWorker, WorkerRequest } from 'vitest/node';
+import { within } from '../wait.ts';
 import { adoptWarmThread, CHECK_HEAP_MB } from './warm-thread.mjs';
 
 /**
@@ -14,13 +15,41 @@ import { adoptWarmThread, CHECK_HEAP_MB } from './warm-thread.mjs';
 const threads = new Set<Worker>();
 /** Threads stopCheckThreads() ended: their exit is expected, whatever vitest was doing at that moment. */
 const endedOnPurpose = new WeakSet<Worker>();
-/** Emits 'out-of-memory' when a checks' thread ran out of its heap. */
+/** Emits 'out-of-memory' when a checks' thread ran out of its heap, and 'thread' when one is made. */
 export const checkThreadEvents = new EventEmitter();
 
-/** Ends every checks' thread at once; vitest then reports its run as ended. */
+/**
+ * Each thread's answer to vitest's "start": a thread ended before it answered would leave vitest
+ * waiting a minute for that answer (its START_TIMEOUT), with the check server busy all along.
+ */
+const answeredStart = new WeakMap<Worker, Promise<void>>();
+/** A thread answers in well under a second; one loading on a very busy machine, in a few. */
+const START_ANSWER_BOUND_MS = 10_000;
+
+/** Ends every checks' thread at once (one still starting, as soon as it has started); vitest then reports its run as ended. */
 export async function stopCheckThreads(): Promise<void> {
   for (const thread of threads) endedOnPurpose.add(thread);
-  await Promise.all([...threads].map((thread) => thread.terminate()));
+  await Promise.all(
+    [...threads].map(async (thread) => {
+      // a thread that never answers is ended all the same
+      await within(answeredStart.get(thread) ?? Promise.resolve(), START_ANSWER_BOUND_MS, 'no answer').catch(
+        () => undefined,
+      );
+      await thread.terminate();
+    }),
+  );
+}
+
+function whenStartAnswered(thread: Worker): Promise<void> {
+  return new Promise((resolve) => {
+    const onMessage = (message: unknown) => {
+      if ((message as { type?: unknown } | null)?.type !== 'started') return;
+      thread.off('message', onMessage);
+      resolve();
+    };
+    thread.on('message', onMessage);
+    thread.once('exit', () => resolve());
+  });
 }
 
 class GuardedThreadsWorker implements PoolWorker {
@@ -86,8 +115,10 @@ class GuardedThreadsWorker implements PoolWorker {
     const { logger } = this.options.project.vitest;
     thread.stdout.pipe(logger.outputStream, { end: false });
     thread.stderr.pipe(logger.errorStream, { end: false });
+    answeredStart.set(thread, whenStartAnswered(thread));
     threads.add(thread);
     this.thread = thread;
+    checkThreadEvents.emit('thread');
   }
 
   async stop(): Promise<void> {
