@@ -1,4 +1,5 @@
 import type { RunnerTask, RunnerTestCase } from 'vitest';
+import { pause } from '../../workshop/wait.ts';
 
 /**
  * A race of a check that measures speed is fair only on a quiet track: no other check of its file
@@ -21,10 +22,7 @@ export async function whenAlone<T>(test: RunnerTestCase | undefined, race: () =>
   if (!test) return race();
   waiting.add(test);
   try {
-    await new Promise<void>((resolve) => {
-      const look = () => (othersStillToRun(test) ? setTimeout(look, POLL_MS) : resolve());
-      look();
-    });
+    while (othersStillToRun(test)) await pause(POLL_MS);
   } finally {
     waiting.delete(test);
   }

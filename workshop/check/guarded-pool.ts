@@ -11,30 +11,26 @@ import { adoptWarmThread, CHECK_HEAP_MB } from './warm-thread.mjs';
  * worker thread with a heap limit, so flooding memory ends that thread with an error instead of
  * the whole process with "FATAL ERROR: … JavaScript heap out of memory"; and the runner can end
  * the thread (stopCheckThreads) when the learner's code holds it and will not let go.
+ *
+ * The checks' threads, each with its answer to vitest's "start": a thread ended before it answered
+ * would leave vitest waiting a minute for that answer (its START_TIMEOUT), with the check server busy all along.
  */
-const threads = new Set<Worker>();
+const threads = new Map<Worker, Promise<void>>();
 /** Threads stopCheckThreads() ended: their exit is expected, whatever vitest was doing at that moment. */
 const endedOnPurpose = new WeakSet<Worker>();
 /** Emits 'out-of-memory' when a checks' thread ran out of its heap, and 'thread' when one is made. */
 export const checkThreadEvents = new EventEmitter();
 
-/**
- * Each thread's answer to vitest's "start": a thread ended before it answered would leave vitest
- * waiting a minute for that answer (its START_TIMEOUT), with the check server busy all along.
- */
-const answeredStart = new WeakMap<Worker, Promise<void>>();
 /** A thread answers in well under a second; one loading on a very busy machine, in a few. */
 const START_ANSWER_BOUND_MS = 10_000;
 
 /** Ends every checks' thread at once (one still starting, as soon as it has started); vitest then reports its run as ended. */
 export async function stopCheckThreads(): Promise<void> {
-  for (const thread of threads) endedOnPurpose.add(thread);
+  for (const thread of threads.keys()) endedOnPurpose.add(thread);
   await Promise.all(
-    [...threads].map(async (thread) => {
+    [...threads].map(async ([thread, answeredStart]) => {
       // a thread that never answers is ended all the same
-      await within(answeredStart.get(thread) ?? Promise.resolve(), START_ANSWER_BOUND_MS, 'no answer').catch(
-        () => undefined,
-      );
+      await within(answeredStart, START_ANSWER_BOUND_MS, 'no answer').catch(() => undefined);
       await thread.terminate();
     }),
   );
@@ -115,8 +111,7 @@ class GuardedThreadsWorker implements PoolWorker {
     const { logger } = this.options.project.vitest;
     thread.stdout.pipe(logger.outputStream, { end: false });
     thread.stderr.pipe(logger.errorStream, { end: false });
-    answeredStart.set(thread, whenStartAnswered(thread));
-    threads.add(thread);
+    threads.set(thread, whenStartAnswered(thread));
     this.thread = thread;
     checkThreadEvents.emit('thread');
   }
